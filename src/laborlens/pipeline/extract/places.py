@@ -1,0 +1,1251 @@
+"""Place names below country level (cities, provinces, districts), resolved offline.
+
+How a toponym is found: word n-grams (up to five words) are looked up in the gazetteer.
+In scripts with capitals an n-gram must start and end on a capitalised word (short
+lower-case connectors such as "de" may sit inside, an administrative word from the
+language file may sit at either end); in scripts without capitals (Arabic, Persian) every
+n-gram is tried. Inflected forms are reduced before the lookup: the text after an
+apostrophe (Turkish Ankara'da), the language's ``[places] suffixes`` (Russian Ташкента),
+clitics matched by the language's ``word_prefix`` (Arabic بالرباط, للرباط), and, for
+Cyrillic words, pymorphy3 lemmas with adjectives agreed to their noun (Нижнем Новгороде).
+
+Which hits are kept: a capitalised word that the article also uses in lower case is a
+common word; a place word glued to other capitalised words is part of a person's or
+organisation's name unless an administrative word stands by it; weak evidence (sentence
+start, title-case headline, all capitals, one Arabic-script word) needs a bigger place or
+one in a country the article is about. Which place is meant: the highest score over
+population, countries named in the article (or the language's default country), countries
+of the article's other places, and the administrative word (tỉnh, استان, область) that
+decides between a province and its capital city.
+
+The scan is shared with ``extract_countries`` (it also finds country names); it is cached
+per document.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+import threading
+import unicodedata
+import weakref
+from bisect import bisect_left
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import pairwise
+from typing import Any
+
+from laborlens.pipeline.extract.document import ArticleText
+from laborlens.records import PlaceMention, Span
+from laborlens.resources.gazetteer import (
+    CountryName,
+    Gazetteer,
+    GazetteerEntry,
+    folded_key,
+    place_key,
+)
+from laborlens.resources.patterns import Lexicon, fold_for_matching
+from laborlens.resources.schema import LanguageResources
+
+logger = logging.getLogger(__name__)
+
+_MAX_TOKENS = 5
+_OPENERS = frozenset(':“"«„‘(')
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+# Arabic-script clitics tried when the language has no ``word_prefix`` of its own (and for
+# texts in languages without a resource file): conjunctions, prepositions, the article.
+_ARABIC_PROCLITICS = "(?:[وف]?(?:[بلک]|ال|لل|بال|کال|فال|وال)?)"
+_ARTICLE = "ال"
+_CONNECTOR_MAX = 3
+_BIG_CITY = 100_000
+_HUGE_CITY = 1_000_000
+_ALIAS_CITY = 300_000
+_LOCAL_CITY = 20_000
+_ACRONYM_CITY = 300_000
+_UNCASED_NAMED = 100_000
+_UNCASED_DOMESTIC = 200_000
+_UNCASED_LOCAL = 15_000
+_NAMED_BOOST = 3.0
+_DEFAULT_BOOST = 1.5
+_PLACE_VOTE = 0.75
+_REGION_VOTE = 0.5
+_NAMED_REGION = 2.0
+
+
+@dataclass(slots=True)
+class _Tok:
+    start: int
+    end: int
+    text: str
+    key: str
+    kind: str  # "title", "caps", "lower", "uncased", "other"
+    sentence: int
+    initial: bool
+    admin: str | None = None
+    glued: bool = False  # the next token follows after spaces only, in the same sentence
+
+
+@dataclass(slots=True)
+class Hit:
+    """A gazetteer hit in the text: the places and/or the country that an n-gram names."""
+
+    start: int
+    end: int
+    first: int
+    last: int  # token range [first, last)
+    name: str
+    key: str
+    method: str  # "exact", "clitic", "suffix", "lemma", "acronym"
+    places: tuple[GazetteerEntry, ...]
+    country: CountryName | None
+    cue: str | None = None
+    weak: bool = False
+    glued_before: bool = False
+    glued_after: bool = False
+    uncased: bool = False
+    tokens: int = 1
+    associative: bool = False
+    prev_key: str = ""
+    next_key: str = ""
+    cue_end: int = -1  # end of an administrative word after the name (-1: none, or before)
+
+
+@dataclass(slots=True)
+class Scan:
+    """Everything the place and country extractors share for one document."""
+
+    hits: list[Hit]
+    lowercase_words: frozenset[str]
+    title_words: Counter[str]
+    country_terms: list[tuple[int, int, str, str]]  # start, end, ISO code, "name"|"demonym"
+
+
+_SCANS: weakref.WeakKeyDictionary[ArticleText, tuple[int, Scan]] = weakref.WeakKeyDictionary()
+_SCANS_LOCK = threading.Lock()
+
+
+# --------------------------------------------------------------------- morphology
+
+
+_MORPH: Any = None
+_MORPH_LOCK = threading.Lock()
+
+
+def _morph() -> Any:
+    """pymorphy3's Russian analyser, loaded on first Cyrillic lookup (None if missing)."""
+    global _MORPH  # noqa: PLW0603  (one analyser per process, built lazily)
+    if _MORPH is None:
+        with _MORPH_LOCK:
+            if _MORPH is None:
+                try:
+                    import pymorphy3  # noqa: PLC0415
+
+                    _MORPH = pymorphy3.MorphAnalyzer()
+                except (ImportError, OSError, ValueError) as exc:
+                    logger.info("pymorphy3 unavailable (%s); Cyrillic names not lemmatised", exc)
+                    _MORPH = False
+    return _MORPH or None
+
+
+@lru_cache(maxsize=50_000)
+def _parses(word: str) -> tuple[tuple[str, str, str | None, str | None], ...]:
+    """(normal form, POS, gender, number) of a Cyrillic word, place readings first."""
+    morph = _morph()
+    if morph is None:
+        return ()
+    out: list[tuple[int, tuple[str, str, str | None, str | None]]] = []
+    for parse in morph.parse(word)[:6]:
+        tag = parse.tag
+        rank = 0 if "Geox" in tag else (1 if tag.POS == "NOUN" else 2)
+        out.append((rank, (parse.normal_form, str(tag.POS), tag.gender, tag.number)))
+    out.sort(key=lambda item: item[0])
+    return tuple(item[1] for item in out)
+
+
+@lru_cache(maxsize=20_000)
+def _agree(word: str, gender: str | None) -> str | None:
+    """Nominative singular of an adjective, agreeing with ``gender`` (Ташкентской → ташкентская)."""
+    morph = _morph()
+    if morph is None:
+        return None
+    for parse in morph.parse(word)[:4]:
+        if parse.tag.POS in {"ADJF", "PRTF"}:
+            wanted = {"nomn", "sing"} | ({gender} if gender else set())
+            inflected = parse.inflect(wanted)
+            if inflected is not None:
+                return str(inflected.word)
+    return None
+
+
+def _lemma_phrases(words: Sequence[str]) -> list[str]:
+    """Nominative forms of a Cyrillic n-gram: words up to the first noun are lemmatised
+    (adjectives agreeing with it), later words kept ("Республики Узбекистан")."""
+    if not words or not all(_CYRILLIC.search(w) for w in words):
+        return []
+    parsed = [_parses(w) for w in words]
+    if not all(parsed):
+        return []
+    head = next((i for i, p in enumerate(parsed) if p[0][1] == "NOUN"), len(words) - 1)
+    gender = parsed[head][0][2]
+    out: list[str] = []
+    for choice in range(min(2, len(parsed[head]))):
+        pieces: list[str] = []
+        for i, word in enumerate(words):
+            if i < head:
+                pieces.append(_agree(word, gender) or parsed[i][0][0])
+            elif i == head:
+                pieces.append(parsed[i][choice][0])
+            else:
+                pieces.append(word)
+        phrase = place_key(" ".join(pieces))
+        if phrase not in out:
+            out.append(phrase)
+    return out
+
+
+def _adjective_stem(word: str) -> str | None:
+    """The place noun under a place adjective (ташкентской → ташкент), for "X-ская область"."""
+    for normal, pos, _gender, _number in _parses(word):
+        if pos == "ADJF" and normal.endswith("ский") and len(normal) > 6:
+            return normal[:-4]
+    return None
+
+
+# --------------------------------------------------------------------- tokens
+
+
+def _kind(text: str) -> str:
+    for ch in text:
+        if ch.isalpha():
+            break
+    else:
+        return "other"
+    if ch.lower() == ch.upper():
+        return "uncased"
+    if ch.islower():
+        return "lower"
+    if text.isupper() and sum(c.isalpha() for c in text) > 1:
+        return "caps"
+    return "title"
+
+
+def _tokens(doc: ArticleText) -> list[_Tok]:
+    text, folded = doc.text, doc.folded
+    normal = unicodedata.is_normalized("NFC", text)
+    sentences = doc.sentences
+    toks: list[_Tok] = []
+    s = 0
+    last_sentence = -1
+    for token in doc.tokens:
+        while s + 1 < len(sentences) and sentences[s + 1][0] <= token.start:
+            s += 1
+        kind = _kind(token.text)
+        if kind == "other":
+            key = ""
+        elif normal:
+            key = folded_key(folded[token.start : token.end])
+        else:
+            key = place_key(token.text, doc.resources.case_map if doc.resources else None)
+        toks.append(_Tok(token.start, token.end, token.text, key, kind, s, s != last_sentence))
+        last_sentence = s
+    for a, b in pairwise(toks):
+        if a.sentence == b.sentence:
+            gap = text[a.end : b.start]
+            a.glued = gap == " " or (gap.isspace() and "\n" not in gap)
+            if not a.glued and _OPENERS.intersection(gap):
+                b.initial = True  # capitalised after a colon or an opening quote
+    _mark_title(doc, toks)
+    return toks
+
+
+def _mark_title(doc: ArticleText, toks: list[_Tok]) -> None:
+    """A headline In Title Case gives no evidence that a capitalised word is a name."""
+    if doc.title_end <= 0:
+        return
+    head = [t for t in toks if t.end <= doc.title_end and t.kind in {"title", "caps", "lower"}]
+    if len(head) >= 3 and sum(t.kind != "lower" for t in head) >= 0.6 * len(head):
+        for t in head:
+            t.initial = True
+
+
+# --------------------------------------------------------------------- resource terms
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    words: tuple[tuple[str, bool], ...]  # (key, is a stem)
+    label: str
+    dot: bool  # written with a final full stop ("г.", "обл."): the text must have it too
+    dotted: bool  # written with inner full stops ("u.s."): its words may be joined by one
+
+
+class _Terms:
+    """A ``[places]`` or ``[events]`` table matched word by word over token keys.
+
+    Same term language as ``Lexicon`` (word, stem*, several words, re:), but a dictionary
+    lookup per word instead of one large regular expression over the whole article, which
+    is what keeps place extraction within a few milliseconds.
+    """
+
+    def __init__(self, entries: Iterable[tuple[str, str]], res: LanguageResources) -> None:
+        self.exact: dict[str, list[_Term]] = defaultdict(list)
+        self.stems: dict[str, list[_Term]] = defaultdict(list)
+        raw: list[tuple[str, str]] = []
+        for term, label in entries:
+            if term.startswith("re:"):
+                raw.append((term, label))
+                continue
+            written = term.strip()
+            words: list[tuple[str, bool]] = []
+            for word in fold_for_matching(written, res.case_map).split():
+                stem = word.endswith("*") and len(word) > 1
+                parts = folded_key(word.rstrip("*")).split()
+                words += [(part, stem and n == len(parts) - 1) for n, part in enumerate(parts)]
+            if not words:
+                continue
+            entry = _Term(tuple(words), str(label), written.endswith("."), "." in written[:-1])
+            first, stem = words[0]
+            (self.stems if stem else self.exact)[first].append(entry)
+        lengths: dict[str, set[int]] = defaultdict(set)
+        for opening in self.stems:
+            lengths[opening[:1]].add(len(opening))
+        self.stem_lengths = {initial: sorted(sizes) for initial, sizes in lengths.items()}
+        self.regex = (
+            Lexicon(
+                raw, word_prefix=res.word_prefix, word_suffix=res.word_suffix, case_map=res.case_map
+            )
+            if raw
+            else None
+        )
+        self.prefix = re.compile(res.word_prefix) if res.word_prefix else None
+
+    def __bool__(self) -> bool:
+        return bool(self.exact or self.stems or self.regex)
+
+    def _firsts(self, word: str) -> Iterable[_Term]:
+        yield from self.exact.get(word, ())
+        for length in self.stem_lengths.get(word[:1], ()):
+            if length > len(word):
+                break
+            yield from self.stems.get(word[:length], ())
+
+
+@dataclass(frozen=True, slots=True)
+class _TermHit:
+    start: int
+    end: int
+    label: str
+    first: int  # token range [first, last)
+    last: int
+    next_word: int = 0
+
+
+class _DocWords:
+    """The words of a document (token keys split at spaces), each with its token and offsets."""
+
+    def __init__(self, doc: ArticleText, toks: list[_Tok]) -> None:
+        self.doc = doc
+        self.toks = toks
+        self.words: list[str] = []
+        self.owners: list[int] = []
+        self.bounds: list[tuple[int, int]] = []
+        self.first_word: list[int] = []
+        self._form_cache: dict[int, list[tuple[str, int]]] = {}
+        folded = doc.folded
+        for k, tok in enumerate(toks):
+            self.first_word.append(len(self.words))
+            parts = tok.key.split()
+            if len(parts) == 1 and len(tok.key) == tok.end - tok.start:
+                self.words.append(tok.key)
+                self.owners.append(k)
+                self.bounds.append((tok.start, tok.end))
+                continue
+            written = folded[tok.start : tok.end]
+            pos = 0
+            for part in parts:
+                at = written.find(part, pos)
+                if at < 0:
+                    self.bounds.append((tok.start, tok.end))
+                else:
+                    self.bounds.append((tok.start + at, tok.start + at + len(part)))
+                    pos = at + len(part)
+                self.words.append(part)
+                self.owners.append(k)
+
+    def _joined(self, term: _Term, w: int) -> bool:
+        """Are words ``w`` and ``w + 1`` adjacent in the text (same token, or glued tokens)?"""
+        prev, cur = self.owners[w], self.owners[w + 1]
+        if prev == cur or self.toks[prev].glued:
+            return True
+        if term.dotted and self.toks[prev].sentence == self.toks[cur].sentence:
+            return self.doc.text[self.toks[prev].end : self.toks[cur].start] in {".", ". "}
+        return False
+
+    def _rest(self, term: _Term, w: int) -> bool:
+        words = self.words
+        if w + len(term.words) > len(words):
+            return False
+        for n, (key, stem) in enumerate(term.words[1:], start=1):
+            word = words[w + n]
+            if not self._joined(term, w + n - 1):
+                return False
+            if n == len(term.words) - 1 and "'" in word and not stem:
+                word = word.split("'", 1)[0]
+            if not (word.startswith(key) if stem else word == key):
+                return False
+        return True
+
+    def _forms(self, w: int, prefix: re.Pattern[str] | None) -> list[tuple[str, int]]:
+        """The word and its forms without an apostrophe suffix or a proclitic (cached)."""
+        got = self._form_cache.get(w)
+        if got is not None:
+            return got
+        word = self.words[w]
+        forms = [(word, 0)]
+        if "'" in word:
+            forms.append((word.split("'", 1)[0], 0))
+        if prefix is not None:
+            for cut in range(1, min(4, len(word) - 2) + 1):
+                if prefix.fullmatch(word[:cut]):
+                    forms.append((word[cut:], cut))
+        self._form_cache[w] = forms
+        return forms
+
+    def match_at(self, terms: _Terms, w: int) -> _TermHit | None:
+        """The longest term starting at word ``w``."""
+        best: tuple[_Term, int] | None = None
+        for form, cut in self._forms(w, terms.prefix):
+            for term in terms._firsts(form):
+                size = len(term.words)
+                if best is not None and size <= len(best[0].words):
+                    continue
+                if size > 1 and not self._rest(term, w):
+                    continue
+                if size == 1 and not term.words[0][1] and form != term.words[0][0]:
+                    continue
+                if term.dot:
+                    end = self.toks[self.owners[w + size - 1]].end
+                    if self.doc.text[end : end + 1] != ".":
+                        continue
+                best = (term, cut)
+        if best is None:
+            return None
+        term, cut = best
+        last = w + len(term.words) - 1
+        start = self.bounds[w][0] + cut
+        end = self.bounds[last][1]
+        last_word = self.words[last]
+        if "'" in last_word and "'" not in term.words[-1][0]:
+            end = self.bounds[last][0] + last_word.index("'")
+        if term.dot and self.doc.text[end : end + 1] == ".":
+            end += 1
+        return _TermHit(start, end, term.label, self.owners[w], self.owners[last] + 1, last + 1)
+
+    def finditer(self, terms: _Terms) -> Iterable[_TermHit]:
+        """Every hit of ``terms``, left to right, without overlaps."""
+        w = 0
+        while w < len(self.words):
+            got = self.match_at(terms, w)
+            if got is None:
+                w += 1
+                continue
+            yield got
+            w = got.next_word
+        if terms.regex is not None:
+            for hit in terms.regex.finditer(self.doc.folded):
+                yield _TermHit(hit.start, hit.end, hit.label, -1, -1)
+
+    def at_token(self, terms: _Terms, k: int) -> _TermHit | None:
+        """A term starting at token ``k``."""
+        if k >= len(self.toks) or not self.toks[k].key:
+            return None
+        return self.match_at(terms, self.first_word[k])
+
+
+_TABLES: dict[int, tuple[LanguageResources, dict[str, _Terms]]] = {}
+_TABLES_LOCK = threading.Lock()
+
+
+def _tables(res: LanguageResources) -> dict[str, _Terms]:
+    """The language's place tables compiled for word matching, once per resources object."""
+    got = _TABLES.get(id(res))
+    if got is not None and got[0] is res:
+        return got[1]
+    places = res.raw.get("places", {}) if isinstance(res.raw.get("places"), dict) else {}
+    events = res.raw.get("events", {}) if isinstance(res.raw.get("events"), dict) else {}
+    tables = {
+        "admin": _Terms(dict(places.get("admin_words", {})).items(), res),
+        "demonym": _Terms(dict(places.get("demonyms", {})).items(), res),
+        "name": _Terms(dict(places.get("countries", {})).items(), res),
+        "agreement": _Terms(((t, "agreement") for t in events.get("agreement", [])), res),
+    }
+    with _TABLES_LOCK:
+        _TABLES[id(res)] = (res, tables)
+    return tables
+
+
+def _admin_words(words: _DocWords, tables: dict[str, _Terms]) -> list[tuple[int, int, str]]:
+    hits: list[tuple[int, int, str]] = []
+    terms = tables.get("admin")
+    if not terms:
+        return hits
+    toks = words.toks
+    for hit in words.finditer(terms):
+        hits.append((hit.start, hit.end, hit.label))
+        for k in range(max(hit.first, 0), hit.last):
+            toks[k].admin = hit.label
+    hits.sort()
+    return hits
+
+
+def _suffix_key(suffix: str) -> str:
+    """A ``[places] suffixes`` entry in the form of token keys (apostrophes kept)."""
+    return place_key("x" + suffix)[1:]
+
+
+class _Forms:
+    """Lookup forms of single tokens, computed once per token."""
+
+    def __init__(self, doc: ArticleText, toks: list[_Tok]) -> None:
+        res = doc.resources
+        self.toks = toks
+        self.suffixes = tuple(_suffix_key(s) for s in res.place_suffixes) if res else ()
+        # A language file's word_prefix, even empty, is the language's own rule; the
+        # Arabic-script default serves texts in languages without a file.
+        prefix = res.word_prefix if res is not None else _ARABIC_PROCLITICS
+        self.prefix = re.compile(prefix) if prefix else None
+        self._heads: dict[int, list[tuple[str, int, str]]] = {}
+        self._tails: dict[int, list[tuple[str, int, str]]] = {}
+
+    def heads(self, i: int) -> list[tuple[str, int, str]]:
+        """(key, characters cut at the start, surface name) with clitics removed."""
+        got = self._heads.get(i)
+        if got is not None:
+            return got
+        tok = self.toks[i]
+        out: list[tuple[str, int, str]] = []
+        if "'" in tok.key:
+            after = tok.key.rsplit("'", 1)[1]
+            cut = tok.text.replace("’", "'").rfind("'") + 1
+            if len(after) >= 3 and tok.text[cut : cut + 1].isupper():
+                out.append((after, cut, tok.text[cut:]))
+        regex = self.prefix
+        if (
+            regex is not None
+            and tok.kind == "uncased"
+            and len(tok.key) == len(tok.text)
+            and _ARABIC.match(tok.key)
+        ):
+            for cut in range(1, min(4, len(tok.key) - 2) + 1):
+                if regex.fullmatch(tok.key[:cut]):
+                    rest = tok.key[cut:]
+                    out.append((rest, cut, tok.text[cut:]))
+                    if tok.key[cut - 1] == "ل" and not rest.startswith(_ARTICLE):
+                        out.append((_ARTICLE + rest, cut, _ARTICLE + tok.text[cut:]))
+        self._heads[i] = out
+        return out
+
+    def tails(self, i: int) -> list[tuple[str, int, str]]:
+        """(key, characters cut at the end, surface name) without endings."""
+        got = self._tails.get(i)
+        if got is not None:
+            return got
+        tok = self.toks[i]
+        out: list[tuple[str, int, str]] = []
+        if "'" in tok.key:
+            before = tok.key.split("'", 1)[0]
+            cut = len(tok.text) - tok.text.replace("’", "'").find("'")
+            if len(before) >= 2:
+                out.append((before, cut, tok.text[: len(tok.text) - cut]))
+        for suffix in self.suffixes:
+            if tok.key.endswith(suffix) and len(tok.key) - len(suffix) >= 3:
+                out.append((tok.key[: -len(suffix)], len(suffix), tok.text[: -len(suffix)]))
+        self._tails[i] = out
+        return out
+
+
+def _opens_name(gaz: Gazetteer, forms: _Forms, i: int) -> bool:
+    """Can a multi-word name start at token ``i``? (Cyrillic words are not pruned: their
+    lemma, not their written form, opens the name.)"""
+    tok = forms.toks[i]
+    first = tok.key.split(" ", 1)[0]
+    if gaz.opens_name(first) or _CYRILLIC.match(first):
+        return True
+    return any(gaz.opens_name(key.split(" ", 1)[0]) for key, _cut, _name in forms.heads(i))
+
+
+def _name_token(tok: _Tok) -> bool:
+    return tok.kind in {"title", "caps", "uncased"}
+
+
+def _span_ok(toks: list[_Tok], i: int, j: int) -> bool:
+    """Can tokens [i, j) form a toponym in a script with capitals?"""
+    first, last = toks[i], toks[j - 1]
+    if not (_name_token(first) or (first.admin and j - i > 1)):
+        return False
+    if not (_name_token(last) or (last.admin and j - i > 1)):
+        return False
+    connectors = 0
+    for k in range(i + 1, j - 1):
+        tok = toks[k]
+        if not _name_token(tok) and not tok.admin:
+            if tok.kind != "lower" or len(tok.text) > _CONNECTOR_MAX:
+                return False
+            connectors += 1
+    return connectors <= 2 and all(toks[k].glued for k in range(i, j - 1))
+
+
+def _lookup(
+    gaz: Gazetteer, forms: _Forms, i: int, j: int
+) -> tuple[str, str, int, int, str, tuple[GazetteerEntry, ...], CountryName | None] | None:
+    """The first form of tokens [i, j) that the gazetteer knows: (key, method, start, end,
+    name as written, places, country)."""
+    toks = forms.toks
+    keys = [t.key for t in toks[i:j]]
+    words = [t.text for t in toks[i:j]]
+    start, end = toks[i].start, toks[j - 1].end
+    candidates: list[tuple[str, str, int, int, str]] = [
+        (" ".join(keys), "exact", start, end, " ".join(words))
+    ]
+    for key, cut, name in forms.heads(i):
+        candidates.append(
+            (" ".join([key, *keys[1:]]), "clitic", start + cut, end, " ".join([name, *words[1:]]))
+        )
+    for key, cut, name in forms.tails(j - 1):
+        apostrophe = "'" in toks[j - 1].key
+        candidates.append(
+            (
+                " ".join([*keys[:-1], key]),
+                "clitic" if apostrophe else "suffix",
+                start,
+                end - cut if apostrophe else end,
+                " ".join([*words[:-1], name]),
+            )
+        )
+    for key, method, s, e, name in candidates:
+        got = gaz.lookup(key)
+        if got is not None:
+            places, country = got
+            return key, method, s, e, _without_admin(toks, i, j, name), places, country
+    if _CYRILLIC.search(candidates[0][0]):
+        for phrase in _lemma_phrases(keys):
+            got = gaz.lookup(phrase)
+            if got is not None:
+                return phrase, "lemma", start, end, _title(phrase), got[0], got[1]
+    return None
+
+
+def _without_admin(toks: list[_Tok], i: int, j: int, name: str) -> str:
+    """The name without the administrative words that open or close it (استان قزوین → قزوین)."""
+    words = name.split(" ")
+    if len(words) != j - i:
+        return name
+    lo, hi = 0, len(words)
+    while lo < hi - 1 and toks[i + lo].admin:
+        lo += 1
+    while hi - 1 > lo and toks[i + hi - 1].admin:
+        hi -= 1
+    return " ".join(words[lo:hi])
+
+
+def _title(phrase: str) -> str:
+    return " ".join(w[:1].upper() + w[1:] for w in phrase.split())
+
+
+def _cue_before(doc: ArticleText, admin: list[tuple[int, int, str]], start: int) -> str | None:
+    for a_start, a_end, label in admin:
+        if a_end <= start and start - a_end <= 2 and not doc.text[a_end:start].strip():
+            return label
+        if a_start >= start:
+            break
+    return None
+
+
+def _cue_after(
+    doc: ArticleText, admin: list[tuple[int, int, str]], end: int
+) -> tuple[str, int] | None:
+    """The administrative word right after a name, and where that word ends."""
+    for a_start, a_end, label in admin:
+        if a_start >= end:
+            if a_start - end <= 2 and not doc.text[end:a_start].strip():
+                return label, a_end
+            break
+    return None
+
+
+def _drop_borrowed_cues(doc: ArticleText, hits: list[Hit]) -> None:
+    """An administrative word belongs to the name after it when there is one: in "با شهر
+    تهران" (with the city of Tehran) شهر is Tehran's cue, not با's."""
+    starts = [h.start for h in hits]
+    for hit in hits:
+        if hit.cue_end < 0:
+            continue
+        k = bisect_left(starts, hit.cue_end)
+        gap = doc.text[hit.cue_end : hits[k].start] if k < len(hits) else "x"
+        if len(gap) <= 2 and not gap.strip():
+            hit.cue = None
+
+
+# --------------------------------------------------------------------- the scan
+
+
+def scan_toponyms(doc: ArticleText, gazetteer: Gazetteer) -> Scan:
+    """Every gazetteer hit (place or country name) in ``doc``; cached per document."""
+    with _SCANS_LOCK:
+        cached = _SCANS.get(doc)
+    if cached is not None and cached[0] == id(gazetteer):
+        return cached[1]
+    scan = _scan(doc, gazetteer)
+    with _SCANS_LOCK:
+        _SCANS[doc] = (id(gazetteer), scan)
+    return scan
+
+
+def _scan(doc: ArticleText, gaz: Gazetteer) -> Scan:
+    toks = _tokens(doc)
+    tables = _tables(doc.resources) if doc.resources is not None else {}
+    words = _DocWords(doc, toks)
+    admin = _admin_words(words, tables)
+    forms = _Forms(doc, toks)
+    lowercase = frozenset(t.key for t in toks if t.kind == "lower")
+    hits: list[Hit] = []
+    n = len(toks)
+    # How many tokens from each one on are glued together (run) and have no capitals.
+    glued_run = [0] * (n + 1)
+    uncased_run = [0] * (n + 1)
+    for k in range(n - 1, -1, -1):
+        glued_run[k] = glued_run[k + 1] + 1 if toks[k].glued else 0
+        uncased_run[k] = uncased_run[k + 1] + 1 if toks[k].kind == "uncased" else 0
+    i = 0
+    while i < n:
+        tok = toks[i]
+        if tok.kind == "other" or (tok.kind == "lower" and not tok.admin) or len(tok.key) < 2:
+            i += 1
+            continue
+        found = None
+        if tok.kind == "caps":
+            found = _acronym(gaz, tok, i)
+        longest = min(_MAX_TOKENS, n - i, glued_run[i] + 1)
+        if tok.kind == "uncased":
+            longest = min(longest, uncased_run[i])
+        if longest > 1 and not _opens_name(gaz, forms, i):
+            longest = 1
+        for size in range(longest, 0, -1) if found is None else ():
+            j = i + size
+            if tok.kind != "uncased" and not _span_ok(toks, i, j):
+                continue
+            if tok.admin and all(toks[k].admin for k in range(i, j)):
+                continue
+            got = _lookup(gaz, forms, i, j)
+            if got is not None:
+                key, method, s, e, name, places, country = got
+                found = Hit(s, e, i, j, name, key, method, places, country, tokens=size)
+                break
+        if found is None:
+            i += 1
+            continue
+        _describe(doc, gaz, toks=toks, admin=admin, hit=found, lowercase=lowercase)
+        found.associative = bool(found.places) and _associative(words, tables, found)
+        hits.append(found)
+        i = found.last
+    _adjective_places(doc, gaz, toks=toks, admin=admin, hits=hits, lowercase=lowercase)
+    _drop_borrowed_cues(doc, hits)
+    title_words = Counter(t.key for t in toks if t.kind == "title")
+    country_terms = [
+        (hit.start, hit.end, hit.label, kind)
+        for kind in ("name", "demonym")
+        if tables.get(kind)
+        for hit in words.finditer(tables[kind])
+    ]
+    return Scan(hits, lowercase, title_words, country_terms)
+
+
+def _acronym(gaz: Gazetteer, tok: _Tok, i: int) -> Hit | None:
+    places = tuple(p for p in gaz.places_by_acronym(tok.text) if p.population >= _ACRONYM_CITY)
+    code = gaz.country_by_acronym(tok.text)
+    if not places and code is None:
+        return None
+    country = CountryName(code, frozenset({"*"})) if code else None
+    return Hit(tok.start, tok.end, i, i + 1, tok.text, tok.key, "acronym", places, country)
+
+
+def _name_like(
+    doc: ArticleText, gaz: Gazetteer, tok: _Tok | None, lowercase: frozenset[str]
+) -> bool:
+    """Could this capitalised neighbour be part of a person's or organisation's name (a first
+    name, a title, "Department")? Not if it is a common word (used in lower case elsewhere in
+    the article), an administrative word, or a word that opens many place names (North, San)."""
+    if tok is None or tok.kind != "title" or tok.admin or tok.key in lowercase:
+        return False
+    return not gaz.is_prefix_word(tok.key)
+
+
+def _describe(
+    doc: ArticleText,
+    gaz: Gazetteer,
+    *,
+    toks: list[_Tok],
+    admin: list[tuple[int, int, str]],
+    hit: Hit,
+    lowercase: frozenset[str],
+) -> None:
+    first, last = toks[hit.first], toks[hit.last - 1]
+    hit.uncased = first.kind == "uncased"
+    inside = {toks[k].admin for k in range(hit.first, hit.last) if toks[k].admin}
+    hit.cue = _cue_before(doc, admin, hit.start)
+    if hit.cue is None:
+        after_cue = _cue_after(doc, admin, last.end)
+        if after_cue is not None:
+            hit.cue, hit.cue_end = after_cue
+        elif inside:
+            hit.cue = next(iter(inside))
+    hit.weak = first.initial or first.kind == "caps" or (hit.uncased and hit.tokens == 1)
+    before = toks[hit.first - 1] if hit.first and toks[hit.first - 1].glued else None
+    if before is not None and before.initial:
+        before = None  # a sentence's first word is capitalised whatever it is ("Given Tunisia")
+    after = toks[hit.last] if hit.last < len(toks) and last.glued else None
+    hit.glued_before = _name_like(doc, gaz, before, lowercase)
+    hit.glued_after = _name_like(doc, gaz, after, lowercase)
+    hit.prev_key = before.key if before is not None and hit.glued_before else ""
+    hit.next_key = after.key if after is not None and hit.glued_after else ""
+
+
+def _associative(words: _DocWords, tables: dict[str, _Terms], hit: Hit) -> bool:
+    """A place name that only qualifies an agreement ("the Paris agreement", "hiệp định
+    Paris"): next to an ``[events] agreement`` term of the language, with no ending of its
+    own (a case ending or clitic shows the name is used in its own right)."""
+    terms = tables.get("agreement")
+    if not terms or hit.method in {"suffix", "clitic", "lemma"}:
+        return False
+    toks = words.toks
+    if toks[hit.last - 1].glued and words.at_token(terms, hit.last) is not None:
+        return True
+    res = words.doc.resources
+    connectors = res.org_connectors if res is not None else frozenset()
+    for k in range(max(0, hit.first - 4), hit.first):
+        got = words.at_token(terms, k)
+        if got is None or not toks[got.last - 1].glued:
+            continue
+        if got.last == hit.first:
+            return True
+        if got.last == hit.first - 1 and toks[got.last].key in connectors and toks[got.last].glued:
+            return True
+    return False
+
+
+def _adjective_places(
+    doc: ArticleText,
+    gaz: Gazetteer,
+    *,
+    toks: list[_Tok],
+    admin: list[tuple[int, int, str]],
+    hits: list[Hit],
+    lowercase: frozenset[str],
+) -> None:
+    """Place adjectives before an administrative word: "Ташкентской области" → Tashkent."""
+    if not admin or _morph() is None:
+        return
+    covered = {k for h in hits for k in range(h.first, h.last)}
+    for k, tok in enumerate(toks):
+        if k in covered or tok.kind != "title" or not tok.glued or not _CYRILLIC.search(tok.key):
+            continue
+        nxt = toks[k + 1] if k + 1 < len(toks) else None
+        if nxt is None or not nxt.admin:
+            continue
+        stem = _adjective_stem(tok.key)
+        if not stem:
+            continue
+        places = gaz.places(stem)
+        if not places:
+            continue
+        hit = Hit(tok.start, tok.end, k, k + 1, _title(stem), stem, "lemma", places, None)
+        _describe(doc, gaz, toks=toks, admin=admin, hit=hit, lowercase=lowercase)
+        hits.append(hit)
+    hits.sort(key=lambda h: h.start)
+
+
+# --------------------------------------------------------------------- decisions
+
+
+class _Context:
+    """What the article says about where it is: countries named in it (or the language's
+    default), and the countries and provinces of the places resolved in the previous round.
+    Votes never count the hit being scored, so a name cannot vote for itself."""
+
+    def __init__(
+        self, doc: ArticleText, named: Counter[str], spans: dict[str, set[tuple[int, int]]]
+    ) -> None:
+        self.named = named
+        self.named_spans = spans
+        res = doc.resources
+        self.default = res.default_country if res is not None else None
+        self.country_keys: dict[str, set[str]] = {}
+        self.region_keys: dict[tuple[str, str], set[str]] = {}
+        self.named_regions: dict[tuple[str, str], set[str]] = {}
+        self.kept_keys: set[str] = set()
+
+    def country(self, code: str, key: str) -> float:
+        if self.named.get(code, 0) > 0:
+            return _NAMED_BOOST
+        boost = _DEFAULT_BOOST if code == self.default else 0.0
+        keys = self.country_keys.get(code)
+        if keys:
+            votes = len(keys) - (key in keys)
+            boost = max(boost, min(_PLACE_VOTE * votes, _DEFAULT_BOOST))
+        return boost
+
+    def region(self, code: str, admin1: str, key: str) -> float:
+        where = (code, admin1)
+        keys = self.region_keys.get(where)
+        boost = 0.0
+        if keys:
+            boost = min(_REGION_VOTE * (len(keys) - (key in keys)), _DEFAULT_BOOST)
+        named = self.named_regions.get(where)
+        if named and len(named) - (key in named) > 0:
+            boost += _NAMED_REGION
+        return boost
+
+    def update(self, kept: Iterable[tuple[Hit, GazetteerEntry, float]]) -> None:
+        self.country_keys = defaultdict(set)
+        self.region_keys = defaultdict(set)
+        self.named_regions = defaultdict(set)
+        self.kept_keys = {hit.key for hit, _entry, _confidence in kept}
+        for hit, entry, _confidence in kept:
+            self.country_keys[entry.country].add(hit.key)
+            self.region_keys[(entry.country, entry.admin1)].add(hit.key)
+            if entry.feature == "admin1":
+                self.named_regions[(entry.country, entry.admin1)].add(hit.key)
+
+
+def _allowed(hit: Hit, entries: Iterable[GazetteerEntry]) -> list[GazetteerEntry]:
+    cue = hit.cue
+    return [e for e in entries if e.feature != "admin2" or cue == "admin2" or hit.tokens > 1]
+
+
+@lru_cache(maxsize=100_000)
+def _name_key(name: str) -> str:
+    return place_key(name)
+
+
+def _score(entry: GazetteerEntry, hit: Hit, ctx: _Context) -> float:
+    score = math.log10(entry.population + 10) + ctx.country(entry.country, hit.key)
+    score += ctx.region(entry.country, entry.admin1, hit.key)
+    if _name_key(entry.name) == hit.key or _name_key(entry.name_en) == hit.key:
+        score += 0.5  # the place's own name, not a historical or foreign alias (Augusta)
+    cue = "admin1" if hit.cue == "region" else hit.cue
+    if cue is not None and cue == entry.feature:
+        score += 3.0
+        if cue == "admin1" and "city" in entry.kind.lower():
+            score -= 1.5  # "Ташкентской области" is the region, not the city with province rank
+    elif cue is None and entry.feature == "city":
+        score += 1.0
+    if entry.feature == "admin2":
+        score -= 2.0
+    return score
+
+
+def _best(
+    hit: Hit, ctx: _Context, entries: tuple[GazetteerEntry, ...] | None = None
+) -> GazetteerEntry | None:
+    allowed = _allowed(hit, hit.places if entries is None else entries)
+    if not allowed:
+        return None
+    return max(allowed, key=lambda e: _score(e, hit, ctx))
+
+
+def _stop_word(doc: ArticleText, hit: Hit) -> bool:
+    res = doc.resources
+    if res is None or not res.place_stop_words:
+        return False
+    if hit.key in res.place_stop_words or hit.name.casefold() in res.place_stop_words:
+        return True
+    # A one-word name that is an organisation head noun ("University", "Union") is not a place.
+    return (
+        hit.tokens == 1
+        and res.org_heads.search(fold_for_matching(hit.name, res.case_map)) is not None
+    )
+
+
+def _personal(scan: Scan, hit: Hit, surnames: frozenset[str]) -> bool:
+    """Is this one-word hit part of a person's name? Either it is used as a surname elsewhere
+    (after a given name of the language: "Michael Jordan"), or the capitalised word glued
+    after it also stands alone in the article ("Jordan Smith ... Smith said")."""
+    if hit.tokens != 1 or hit.uncased:
+        return False
+    if hit.key in surnames:
+        return True
+    if hit.next_key:
+        together = sum(1 for h in scan.hits if h.key == hit.key and h.next_key == hit.next_key)
+        return scan.title_words[hit.next_key] > together
+    return False
+
+
+def _surnames(scan: Scan) -> frozenset[str]:
+    """One-word names that the article also writes after a first name ("Bob Jones", "Michael
+    Jordan"): their other mentions are that person too."""
+    return frozenset(h.key for h in scan.hits if h.prev_key and h.tokens == 1)
+
+
+@lru_cache(maxsize=100_000)
+def _own_keys(name: str, name_en: str) -> frozenset[str]:
+    """Keys of a place's own names (with and without accents), as opposed to its aliases."""
+    keys = {place_key(name), place_key(name_en)}
+    keys |= {place_key(_deaccent(k)) for k in keys if len(k) > 3}
+    return frozenset(keys)
+
+
+def _deaccent(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def _keep(doc: ArticleText, scan: Scan, hit: Hit, entry: GazetteerEntry, ctx: _Context) -> bool:
+    """Is this hit a place mention at all (rather than a common word or part of a name)?
+    Evidence against (a stop word, an agreement it qualifies, a name it is glued into, a
+    lower-case twin) always counts; an administrative word only lowers the size needed."""
+    if hit.associative or _stop_word(doc, hit):
+        return False
+    # An administrative word vouches only for a place of its kind: "استان جامعه" (the
+    # province's society) does not make جامعه the town Djamaa.
+    cue = "admin1" if hit.cue == "region" else hit.cue
+    cued = cue is not None and entry.feature == cue
+    population = entry.population
+    local = (
+        ctx.country(entry.country, hit.key) > 0
+        or ctx.region(entry.country, entry.admin1, hit.key) > 0
+    )
+    if hit.method == "acronym":
+        return population >= _ACRONYM_CITY
+    if hit.uncased:
+        # Without capitals every word is a candidate, and many common words are some town's
+        # name in Arabic or Persian transliteration (اگر Eger, كان Caen): one bare word must be
+        # a big city of a country the article is about, or a very big one elsewhere.
+        letters = len(hit.key.replace(" ", ""))
+        if letters < 3:
+            return False
+        if cued or hit.key in ctx.kept_keys:
+            return True
+        if hit.tokens > 1:
+            return population >= _UNCASED_LOCAL or local
+        named = ctx.country(entry.country, hit.key) >= _NAMED_BOOST
+        if entry.feature != "city" and not named:
+            return False
+        if named:
+            return population >= _UNCASED_NAMED
+        if local:
+            return population >= _UNCASED_DOMESTIC
+        return letters >= 4 and population >= _HUGE_CITY
+    if hit.glued_before:
+        return False
+    if hit.tokens > 1:
+        return True
+    if hit.method == "exact" and hit.key in scan.lowercase_words:
+        return False
+    if cued:
+        return True
+    inflected = hit.method in {"suffix", "clitic", "lemma"}
+    weak = (hit.weak and not inflected) or hit.glued_after
+    if hit.key not in _own_keys(entry.name, entry.name_en):
+        # An alias, not the place's own name: GeoNames lists many short or foreign ones
+        # ("No", "We", "Его", "Hamas" for Hamm) that are common words in some language.
+        nearby = ctx.region(entry.country, entry.admin1, hit.key) > 0
+        if len(hit.key) <= 3:
+            return population >= _HUGE_CITY
+        if weak:
+            return population >= _HUGE_CITY or nearby
+        return population >= _ALIAS_CITY or nearby or (local and population >= _LOCAL_CITY)
+    if weak:
+        return population >= _BIG_CITY or (local and population >= _LOCAL_CITY)
+    return True
+
+
+def _confidence(hit: Hit, entry: GazetteerEntry, ctx: _Context) -> float:
+    if hit.cue is not None:
+        base = 0.9
+    elif hit.tokens > 1:
+        base = 0.85
+    elif hit.weak or hit.glued_after:
+        base = 0.6
+    else:
+        base = 0.75
+    if ctx.country(entry.country, hit.key) >= _NAMED_BOOST:
+        base += 0.05
+    return round(min(base, 0.95), 2)
+
+
+def _country_hits(doc: ArticleText, scan: Scan, surnames: frozenset[str]) -> list[Hit]:
+    """Hits that name a country (before deciding between a country and a same-named place)."""
+    out: list[Hit] = []
+    lang = doc.lang
+    for hit in scan.hits:
+        country = hit.country
+        if country is None:
+            continue
+        foreign = hit.method != "acronym" and not country.used_in(lang)
+        if foreign and (len(hit.key) < 5 or hit.weak):
+            continue
+        if hit.tokens == 1 and hit.method == "exact":
+            if hit.key in scan.lowercase_words and not hit.uncased:
+                continue
+            if hit.glued_before:
+                continue
+        if _personal(scan, hit, surnames):
+            continue
+        out.append(hit)
+    return out
+
+
+def _place_not_country(hit: Hit, ctx: _Context) -> bool:
+    """A name shared by a country and a place (Georgia, Lebanon, تونس) is the place when an
+    administrative word says so, or when the article names no other sign of the country and
+    is about the place's surroundings: a province of a country the article is in, or a city
+    in a province that holds the article's other places."""
+    assert hit.country is not None
+    if hit.cue in {"city", "admin1", "admin2", "region"}:
+        return True
+    code = hit.country.code
+    if any(e <= hit.start or s >= hit.end for s, e in ctx.named_spans.get(code, ())):
+        return False
+    for entry in hit.places:
+        if entry.country == code:
+            continue
+        if entry.feature == "admin1" and ctx.country(entry.country, hit.key) >= _DEFAULT_BOOST:
+            return True
+        if entry.feature == "city" and ctx.region(entry.country, entry.admin1, hit.key) > 0:
+            return True
+    return False
+
+
+_CONTAINER_GAPS = frozenset({",", "،", "(", "-", "–"})
+
+
+def _containers(
+    doc: ArticleText, scan: Scan
+) -> tuple[dict[int, tuple[GazetteerEntry, ...]], set[int]]:
+    """A place followed by the province or country that holds it ("Augusta, Georgia",
+    "Kadıköy, İstanbul"). Both readings are narrowed to the pair that fits, and the container is
+    read as a province even when it is also a country's name."""
+    restrict: dict[int, tuple[GazetteerEntry, ...]] = {}
+    contained: set[int] = set()
+    hits = scan.hits
+    for first, second in pairwise(hits):
+        gap = doc.text[first.end : second.start].strip()
+        if gap not in _CONTAINER_GAPS or second.start - first.end > 3 or not first.places:
+            continue
+        regions = {(e.country, e.admin1): e for e in second.places if e.feature == "admin1"}
+        inner = tuple(
+            e for e in first.places if e.feature == "city" and (e.country, e.admin1) in regions
+        )
+        if inner:
+            restrict[id(first)] = inner
+            outer = {(e.country, e.admin1): regions[(e.country, e.admin1)] for e in inner}
+            restrict[id(second)] = tuple(outer.values())
+            contained.add(id(second))
+            continue
+        code = second.country.code if second.country is not None else None
+        inner = tuple(e for e in first.places if e.country == code)
+        if code is not None and inner:
+            restrict[id(first)] = inner
+    return restrict, contained
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """The decisions shared by ``extract_places`` and ``extract_countries``."""
+
+    places: tuple[tuple[Hit, GazetteerEntry, float], ...]
+    countries: tuple[Hit, ...]
+
+
+def resolve_toponyms(doc: ArticleText, gazetteer: Gazetteer) -> Resolution:
+    """Kept place hits with their resolved entry and confidence, and the kept country-name hits."""
+    scan = scan_toponyms(doc, gazetteer)
+    surnames = _surnames(scan)
+    candidates = _country_hits(doc, scan, surnames)
+    chosen = {id(h) for h in candidates}
+    named = Counter(h.country.code for h in candidates if h.country is not None)
+    named.update(code for _s, _e, code, _kind in scan.country_terms)
+    spans: dict[str, set[tuple[int, int]]] = defaultdict(set)
+    for h in candidates:
+        if h.country is not None:
+            spans[h.country.code].add((h.start, h.end))
+    for start, end, code, _kind in scan.country_terms:
+        spans[code].add((start, end))
+    ctx = _Context(doc, named, spans)
+    restrict, contained = _containers(doc, scan)
+    places: list[Hit] = []
+    shared: list[Hit] = []
+    countries: list[Hit] = []
+    for hit in scan.hits:
+        if id(hit) in contained:
+            places.append(hit)
+        elif hit.country is not None and id(hit) in chosen:
+            (shared if hit.places else countries).append(hit)
+        elif hit.places and not _personal(scan, hit, surnames):
+            places.append(hit)
+    kept: list[tuple[Hit, GazetteerEntry, float]] = []
+    as_places: list[Hit] = []
+    for _round in range(3):
+        as_places = [h for h in shared if _place_not_country(h, ctx)]
+        kept = []
+        for hit in places + as_places:
+            entry = _best(hit, ctx, restrict.get(id(hit)))
+            if entry is None:
+                continue
+            if id(hit) not in restrict and not _keep(doc, scan, hit, entry, ctx):
+                continue
+            kept.append((hit, entry, _confidence(hit, entry, ctx)))
+        ctx.update(kept)
+    countries += [h for h in shared if h not in as_places]
+    countries.sort(key=lambda h: h.start)
+    kept.sort(key=lambda item: item[0].start)
+    return Resolution(tuple(kept), tuple(countries))
+
+
+def _group_key(
+    hit: Hit, entry: GazetteerEntry, cities: dict[tuple[str, str], GazetteerEntry]
+) -> tuple[str, int, str]:
+    """One mention per place; a province told by its capital's name (استان قزوین and قزوین,
+    tỉnh X and X) is the same mention as that city."""
+    if entry.feature == "admin1":
+        city = cities.get((entry.admin_code or "", place_key(hit.name)))
+        if city is not None:
+            entry = city
+    return (entry.feature, entry.geonameid, entry.name)
+
+
+def extract_places(doc: ArticleText, gazetteer: Gazetteer) -> tuple[PlaceMention, ...]:
+    """Cities, provinces and districts named in ``doc``, one mention per place with every span."""
+    kept = resolve_toponyms(doc, gazetteer).places
+    cities = {
+        (entry.admin_code or "", place_key(hit.name)): entry
+        for hit, entry, _c in kept
+        if entry.feature == "city"
+    }
+    grouped: dict[tuple[str, int, str], list[tuple[Hit, GazetteerEntry, float]]] = defaultdict(list)
+    for hit, entry, confidence in kept:
+        grouped[_group_key(hit, entry, cities)].append((hit, entry, confidence))
+    mentions = []
+    for items in grouped.values():
+        items.sort(key=lambda item: (item[1].feature != "city", item[0].start))
+        hit, entry, _ = items[0]
+        spans = tuple(sorted({Span(h.start, h.end, "place") for h, _e, _c in items}))
+        mentions.append(
+            PlaceMention(
+                name=hit.name,
+                name_en=entry.name_en,
+                country=entry.country,
+                lat=entry.lat,
+                lon=entry.lon,
+                geonameid=entry.geonameid or None,
+                admin_code=entry.admin_code,
+                feature=entry.feature,
+                spans=spans,
+                confidence=max(c for _h, _e, c in items),
+            )
+        )
+    mentions.sort(key=lambda m: m.spans[0].start)
+    return tuple(mentions)

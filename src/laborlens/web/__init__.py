@@ -1,0 +1,1 @@
+"""Server-rendered dashboard pages (Jinja templates, static CSS and JS, no inline script)."""
