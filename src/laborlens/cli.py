@@ -331,7 +331,8 @@ def _print_ingest_report(state: AppState, report: IngestReport, limit: int = 20)
 @click.option(
     "--parquet-out",
     type=click.Path(file_okay=False, path_type=Path),
-    help="With a runner: write Parquet partitioned by year-month and country, not --db.",
+    help="With a runner: write Parquet partitioned by year-month and country, not --db "
+    "(`laborlens load` stores it in a database later).",
 )
 @click.pass_context
 def ingest(
@@ -847,14 +848,16 @@ def eval_command(
     default=1,
     show_default=True,
     type=click.IntRange(min=1),
-    help="Also run on N workers (after one) and report the scaling efficiency.",
+    help="Run each runner on 1 and on N workers and report the scaling efficiency.",
 )
 @click.option(
     "--runner",
+    "runners",
     type=click.Choice(["local", "ray"]),
-    default="local",
+    multiple=True,
+    default=("local",),
     show_default=True,
-    help="Workers as local processes or as Ray Data tasks.",
+    help="Workers as local processes or as Ray Data actors; repeat it to run both.",
 )
 @click.pass_context
 def bench(
@@ -865,29 +868,30 @@ def bench(
     replicate: int,
     as_json: bool,
     workers: int,
-    runner: str,
+    runners: tuple[str, ...],
 ) -> None:
     """Measure documents per second (overall and per stage) and peak memory; writes nothing.
+
+    The documents run in this process stage by stage, then on 1 and N workers of each
+    runner.
 
     Example:
 
     \b
         laborlens bench samples/ --replicate 500 --json
-        laborlens bench samples/ --replicate 2000 --workers 2 --runner ray
+        laborlens bench samples/ --replicate 10000 --workers 2 --runner local --runner ray
     """
     from laborlens.bench import run_bench  # noqa: PLC0415
 
     state = _state(ctx)
     with state.err.status("benchmarking"):
         result = run_bench(
-            paths, state.settings, replicate=replicate, workers=workers, runner=runner
+            paths, state.settings, replicate=replicate, workers=workers, runners=runners
         )
     if as_json:
         _echo_json(result.as_dict())
         return
-    title = f"laborlens bench · {result.documents} documents"
-    if result.workers > 1 or result.runner != "local":
-        title += f" · {result.workers} {result.runner} workers"
+    title = f"laborlens bench · {result.documents} documents · this process"
     table = Table(title=title, header_style="bold")
     table.add_column("stage")
     table.add_column("seconds", justify="right")
@@ -920,12 +924,26 @@ def bench(
         f"{result.inputs} distinct inputs · {result.failed} failed · "
         f"peak RSS {result.peak_rss_mb:.0f} MB (this process)"
     )
-    efficiency = result.scaling_efficiency
-    if efficiency is not None and result.single_docs_per_second:
-        state.out.print(
-            f"1 worker {result.single_docs_per_second:.1f} docs/s · {result.workers} workers "
-            f"{result.docs_per_second:.1f} docs/s · scaling efficiency {efficiency:.0%}"
+    if len(result.runs) > 1 or any(run.runner != "local" for run in result.runs):
+        runs = Table(
+            title="runners · efficiency: docs/s ÷ (workers × 1 worker's) · RSS: largest worker",
+            header_style="bold",
         )
+        runs.add_column("runner")
+        for name in ("workers", "docs/s", "efficiency", "CPU ms/doc", "peak RSS", "warm-up s"):
+            runs.add_column(name, justify="right")
+        for run in result.runs:
+            efficiency = run.scaling_efficiency
+            runs.add_row(
+                run.runner,
+                str(run.workers),
+                f"{run.docs_per_second:.2f}",
+                "" if efficiency is None else f"{efficiency:.0%}",
+                f"{run.cpu_ms_per_document():.1f}",
+                f"{run.peak_rss_mb:.0f} MB",
+                f"{run.warmup_seconds:.1f}",
+            )
+        state.out.print(runs)
 
 
 def _benchmark_name(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
@@ -1125,8 +1143,14 @@ _LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
     metavar="TOKEN",
     help="Enable POST /api/v1/ingest for requests bearing this token (env LABORLENS_INGEST_TOKEN).",
 )
+@click.option(
+    "--demo",
+    is_flag=True,
+    help=f"Serve ./{DEMO_DB} (instead of --db), first ingesting the bundled samples into it "
+    "when it is missing or empty.",
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, ingest_token: str | None) -> None:
+def serve(ctx: click.Context, host: str, port: int, ingest_token: str | None, demo: bool) -> None:
     """Serve the JSON API (/api/v1), the Atom feed (/feeds) and the dashboard (/).
 
     Read-only unless --ingest-token is given. Listens on 127.0.0.1 unless --host says otherwise.
@@ -1135,13 +1159,22 @@ def serve(ctx: click.Context, host: str, port: int, ingest_token: str | None) ->
 
     \b
         laborlens --db sqlite:///news.db serve --port 8000
+        laborlens serve --demo
     """
     import uvicorn  # noqa: PLC0415  (keeps --help fast)
 
     from laborlens.api import create_app  # noqa: PLC0415
 
     state = _state(ctx)
-    app = create_app(state.settings.db, state.settings, ingest_token=ingest_token or None)
+    url = state.settings.db
+    if demo:
+        url = f"sqlite:///{DEMO_DB}"
+        with _store(state.settings, url) as store:
+            empty = store.counts()["articles"] == 0
+        if empty:
+            with _sample_dir() as samples:
+                _print_ingest_report(state, _run_ingest(state, [str(samples)], url))
+    app = create_app(url, state.settings, ingest_token=ingest_token or None)
     if host not in _LOOPBACK_HOSTS:
         state.err.print(f"serving on {host}: reachable from other machines", soft_wrap=True)
     state.err.print(
@@ -1253,6 +1286,62 @@ def copy_command(
     if not report.ok:
         bad = ", ".join(t.table for t in report.tables if not t.ok)
         raise click.ClickException(f"copy differs from its source in: {bad}")
+
+
+@cli.command(name="load")
+@click.argument(
+    "directory", metavar="DIR", type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+@click.option(
+    "--db",
+    "db_url",
+    metavar="URL",
+    help="Database to load into (default: the global --db, LABORLENS_DB or the setting).",
+)
+@click.option(
+    "--batch",
+    "batch_size",
+    type=click.IntRange(min=1),
+    help="Articles written per transaction (default: the batch_size setting).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+def load_command(
+    ctx: click.Context, directory: Path, db_url: str | None, batch_size: int | None, as_json: bool
+) -> None:
+    """Store a Parquet directory written by `ingest --parquet-out` in a database.
+
+    The database ends as a direct `ingest --runner local` of the same inputs would leave
+    it: the same articles, events, evidence, vectors, sources and skipped inputs, and the
+    shards marked done. Shards already marked are skipped, so loading again stores
+    nothing new and a load that was stopped resumes where it stopped.
+
+    Example:
+
+    \b
+        laborlens ingest crawl/ --runner ray --workers 8 --parquet-out events/
+        laborlens load events/ --db postgresql://postgres@127.0.0.1:5432/news
+    """
+    from laborlens.load import load_parquet  # noqa: PLC0415
+
+    state = _state(ctx)
+    with _store(state.settings, db_url) as store, _progress(state.err) as progress:
+        task = progress.add_task("loading shards", total=None, counts="")
+
+        def update(handled: int, total: int) -> None:
+            progress.update(task, total=total, completed=handled, counts=f"{handled}/{total}")
+
+        result = load_parquet(
+            directory, _sql_store(store), state.settings, batch_size=batch_size, progress=update
+        )
+    if as_json:
+        _echo_json(result.as_dict())
+        return
+    state.out.print(
+        f"shards {result.shards} · loaded {result.loaded} · loaded before {result.done_before}",
+        soft_wrap=True,
+    )
+    _print_ingest_report(state, result.report)
 
 
 @cli.command()

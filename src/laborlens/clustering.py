@@ -12,12 +12,12 @@ different articles are *compatible* when
 Compatible events are *linked* when they share a place (same GeoNames id or English name)
 or an organisation (same folded name, one containing the other, or a shared capitalised word
 of at least five letters, which catches "Liman-İş union" and "Liman-İş Sendikası"), or,
-failing both, when their article vectors have a cosine of at least ``min_cosine``. Places
-decide when both events name some: a shared one links them, none in common keeps them
-apart whatever else they share (one union striking in two cities the same week is two
-strikes, and generic words such as "Sendikası" are shared by unrelated unions). Clusters are
-the connected components of the links (single link); a cluster's id is its smallest
-``article_id:index``.
+failing both, when their article vectors (from the same embedding model) have a cosine of
+at least ``min_cosine``. Places decide when both events name some: a shared one links them,
+none in common keeps them apart whatever else they share (one union striking in two cities
+the same week is two strikes, and generic words such as "Sendikası" are shared by unrelated
+unions). Clusters are the connected components of the links (single link); a cluster's id
+is its smallest ``article_id:index``.
 """
 
 from __future__ import annotations
@@ -83,6 +83,8 @@ class EventRef:
     organisations: tuple[str, ...]
     org_words: frozenset[str]
     vector: npt.NDArray[np.float32] | None = field(default=None, compare=False)
+    model: str = ""
+    """The embedder that made ``vector``: vectors of different models are never compared."""
 
     @property
     def key(self) -> EventKey:
@@ -115,6 +117,7 @@ def event_ref(article: Article, index: int, event: Event) -> EventRef:
         organisations=tuple(_fold(n) for n in names if n.strip()),
         org_words=frozenset(words),
         vector=vector,
+        model=article.embedding.model if article.embedding is not None else "",
     )
 
 
@@ -140,7 +143,7 @@ def linked(a: EventRef, b: EventRef, rule: ClusterRule) -> bool:
         return bool(a.places & b.places)
     if _orgs_overlap(a, b):
         return True
-    if a.vector is None or b.vector is None:
+    if a.vector is None or b.vector is None or a.model != b.model:
         return False
     return float(a.vector @ b.vector) >= rule.min_cosine
 

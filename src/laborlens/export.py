@@ -146,7 +146,7 @@ CSV_COLUMNS: tuple[str, ...] = (
 )
 
 
-def _flat_rows(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
+def flat_rows(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """One row per event; an article without events still gets one row (its event cells empty)."""
     base = {
         "article_id": record["id"],
@@ -211,7 +211,7 @@ def write_csv(articles: Iterable[Article], path: Path, *, clusters: Clusters | N
         writer = csv.DictWriter(out, fieldnames=columns, restval="")
         writer.writeheader()
         for article in articles:
-            for row in _flat_rows(article_to_record(article, clusters=clusters)):
+            for row in flat_rows(article_to_record(article, clusters=clusters)):
                 writer.writerow(
                     {
                         key: neutralise_cell(value) if isinstance(value, str) else value
@@ -277,8 +277,9 @@ PARQUET_SCHEMA = pa.schema(
 )
 
 
-def _parquet_rows(article: Article, clusters: Clusters | None = None) -> Iterator[dict[str, Any]]:
-    """Parquet keeps lists and nested records typed rather than flattened to strings."""
+def parquet_rows(article: Article, clusters: Clusters | None = None) -> Iterator[dict[str, Any]]:
+    """Rows of ``PARQUET_SCHEMA``: lists and nested records stay typed, not flattened to
+    strings; an article without events still gets one row (its event cells null)."""
     labour = is_labour(article)
     base: dict[str, Any] = {
         "article_id": article.id,
@@ -320,28 +321,55 @@ def _parquet_rows(article: Article, clusters: Clusters | None = None) -> Iterato
         }
 
 
+def parquet_schema(*, with_clusters: bool = False) -> pa.Schema:
+    """``PARQUET_SCHEMA``, plus a ``cluster_id`` column when clusters are exported."""
+    if with_clusters:
+        return PARQUET_SCHEMA.append(pa.field("cluster_id", pa.string()))
+    return PARQUET_SCHEMA
+
+
+PARQUET_ROW_GROUP = 5000
+"""Event rows per Parquet row group: what a writer holds in memory at once."""
+
+
+def parquet_row_groups(
+    articles: Iterable[Article],
+    *,
+    chunk_rows: int = PARQUET_ROW_GROUP,
+    clusters: Clusters | None = None,
+) -> Iterator[pa.Table]:
+    """The export as tables of about ``chunk_rows`` rows, one per row group, so a writer
+    never holds more than one group (the writer's schema makes a file with no rows valid)."""
+    schema = parquet_schema(with_clusters=clusters is not None)
+    rows: list[dict[str, Any]] = []
+    for article in articles:
+        rows.extend(parquet_rows(article, clusters))
+        if len(rows) >= chunk_rows:
+            yield pa.Table.from_pylist(rows, schema=schema)
+            rows = []
+    if rows:
+        yield pa.Table.from_pylist(rows, schema=schema)
+
+
 def write_parquet(
     articles: Iterable[Article],
     path: Path,
     *,
-    chunk_rows: int = 5000,
+    chunk_rows: int = PARQUET_ROW_GROUP,
     clusters: Clusters | None = None,
 ) -> int:
     count = 0
-    rows: list[dict[str, Any]] = []
-    schema = (
-        PARQUET_SCHEMA
-        if clusters is None
-        else PARQUET_SCHEMA.append(pa.field("cluster_id", pa.string()))
-    )
-    with pq.ParquetWriter(str(path), schema) as writer:
+
+    def counted() -> Iterator[Article]:
+        nonlocal count
         for article in articles:
-            rows.extend(_parquet_rows(article, clusters))
             count += 1
-            if len(rows) >= chunk_rows:
-                writer.write_table(pa.Table.from_pylist(rows, schema=schema))
-                rows = []
-        writer.write_table(pa.Table.from_pylist(rows, schema=schema))
+            yield article
+
+    schema = parquet_schema(with_clusters=clusters is not None)
+    with pq.ParquetWriter(str(path), schema) as writer:
+        for table in parquet_row_groups(counted(), chunk_rows=chunk_rows, clusters=clusters):
+            writer.write_table(table)
     return count
 
 

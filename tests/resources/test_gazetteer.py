@@ -82,12 +82,78 @@ def test_subdivisions_carry_iso_codes_and_a_point(gaz: Gazetteer, name: str, iso
     assert provinces[0].population > 0
 
 
-def test_a_province_point_is_its_biggest_city(gaz: Gazetteer) -> None:
+def test_a_province_point_is_the_centre_of_its_cities(gaz: Gazetteer) -> None:
     province = gaz.subdivision("VN", "40")
     assert province is not None and province.name == "Nghệ An"
-    vinh = next(e for e in gaz.places("vinh") if e.country == "VN" and e.feature == "city")
+    rows = gaz._index()["entries"]
+    cities = [r for r in rows if r[3] == "VN" and r[4] == "40" and r[9] == "city"]
+    assert len(cities) > 1
+    lat = sum(r[6] for r in cities) / len(cities)
+    lon = sum(r[7] for r in cities) / len(cities)
     assert province.lat is not None and province.lon is not None
-    assert distance_km(province.lat, province.lon, vinh.lat or 0, vinh.lon or 0) < 1
+    assert distance_km(province.lat, province.lon, lat, lon) < 1
+    vinh = next(e for e in gaz.places("vinh") if e.country == "VN" and e.feature == "city")
+    assert distance_km(province.lat, province.lon, vinh.lat or 0, vinh.lon or 0) > 5
+
+
+@pytest.mark.parametrize(
+    ("written", "same"),
+    [("Khánh Hoà", "Khánh Hòa"), ("Thanh Hoá", "Thanh Hóa"), ("thuỷ", "thủy")],
+)
+def test_vietnamese_tone_placement_is_one_key(written: str, same: str) -> None:
+    assert place_key(written) == place_key(same)
+
+
+def test_devanagari_vowel_signs_stay_in_the_key() -> None:
+    assert place_key("राजस्थान") == "राजस्थान"
+    assert " " not in place_key("गाजियाबाद")
+
+
+@pytest.mark.parametrize(
+    ("name", "iso", "province_of_capital"),
+    [("Long An", "VN-41", "Tây Ninh"), ("Bắc Giang", "VN-54", "Bắc Ninh")],
+)
+def test_vietnam_provinces_merged_in_2025_are_places_in_their_successor(
+    gaz: Gazetteer, name: str, iso: str, province_of_capital: str
+) -> None:
+    former = [e for e in gaz.places(place_key(name)) if e.feature == "admin1"]
+    assert former and former[0].admin_code == iso
+    assert former[0].lat is not None
+    successor = [e for e in gaz.places(place_key(province_of_capital)) if e.feature == "admin1"]
+    assert successor and successor[0].admin1 == former[0].admin1
+
+
+@pytest.mark.parametrize(
+    ("bare", "feature", "country"),
+    [("Quế Võ", "admin2", "VN"), ("Greater Manchester", "admin2", "GB"), ("TPHCM", "admin1", "VN")],
+)
+def test_designators_and_supplements_give_more_names(
+    gaz: Gazetteer, bare: str, feature: str, country: str
+) -> None:
+    assert any(e.feature == feature and e.country == country for e in gaz.places(place_key(bare)))
+
+
+@pytest.mark.parametrize(
+    ("name", "bare"),
+    [
+        ("Huyện Quế Võ", "Quế Võ"),
+        ("Zhengzhou Shi", "Zhengzhou"),
+        ("Kabupaten Bandung", "Bandung"),
+        ("Central Province", None),
+        ("First Governorate", None),
+        ("North West District", None),
+        ("Bremen", None),
+    ],
+)
+def test_a_designator_is_dropped_unless_only_generic_words_are_left(
+    name: str, bare: str | None
+) -> None:
+    assert gazetteer_module._bare_name(name) == bare
+
+
+def test_a_continent_is_not_the_town_that_shares_its_name(gaz: Gazetteer) -> None:
+    assert gaz.places("asia")
+    assert gaz.lookup("asia") == ((), None)
 
 
 def test_cities_know_the_iso_code_of_their_province(gaz: Gazetteer) -> None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
+import json
 import re
+from html import unescape as html_unescape
 
+import pytest
 from fastapi.testclient import TestClient
 
-from laborlens.web.charts import network_layout, timeline_bars
+from laborlens.web.charts import network_layout, timeline_bars, timeline_ticks
 
 
 def test_timeline_draws_a_bar_per_dated_week(client: TestClient) -> None:
@@ -15,7 +19,7 @@ def test_timeline_draws_a_bar_per_dated_week(client: TestClient) -> None:
     bars = re.findall(r'<rect class="bar" [^>]*><title>([^<]+)</title>', html)
     assert [b.split(":")[0] for b in bars] == [w["week"] for w in weeks["weeks"]]
     assert f"{weeks['undated']} undated" in html
-    links = re.findall(r'<a href="(/\?since=[^"]+)"><rect class="bar"', html)
+    links = re.findall(r'<a href="(/\?since=[^"]+)"><rect class="(?:part|bar)', html)
     assert len(links) == len(bars)
     for link in links:
         page = client.get(link.replace("&amp;", "&"))
@@ -65,3 +69,48 @@ def test_network_layout_keeps_edges_between_drawn_nodes() -> None:
     assert len(nodes) == 3 and len(edges) == 1
     assert (edges[0].x1, edges[0].y1) == (nodes[0].x, nodes[0].y)
     assert edges[0].width == 3.0
+
+
+def test_timeline_bars_stack_the_types_of_a_week() -> None:
+    weeks = [
+        {
+            "week": "2024-W01",
+            "start": "2024-01-01",
+            "events": 3,
+            "types": {"strike": 2, "protest": 1},
+        },
+        {"week": "2024-W02", "start": "2024-01-08", "events": 1, "types": {"meeting": 1}},
+    ]
+    first, second = timeline_bars(weeks)
+    strike, protest = first.parts
+    assert (strike.type, protest.type) == ("strike", "protest")
+    assert strike.height == 2 * protest.height == 2 * second.parts[0].height
+    assert strike.y + strike.height == pytest.approx(first.y + first.height)  # on the axis
+    assert protest.y + protest.height == pytest.approx(strike.y)  # on top of the strikes
+    assert protest.y == pytest.approx(first.y)
+
+
+def test_timeline_ticks_mark_years_or_months() -> None:
+    years = timeline_ticks([{"start": "2013-02-25"}, {"start": "2024-02-26"}])
+    assert [t.label for t in years] == [str(y) for y in range(2014, 2025)]
+    assert all(a.x < b.x for a, b in itertools.pairwise(years))
+    months = timeline_ticks([{"start": "2024-01-01"}, {"start": "2024-05-06"}])
+    assert [t.label for t in months] == ["2024-02", "2024-03", "2024-04", "2024-05"]
+    assert len(timeline_ticks([{"start": "1900-01-01"}, {"start": "2024-01-01"}])) <= 12
+
+
+def test_dashboard_home_has_the_map_the_timeline_and_the_list(client: TestClient) -> None:
+    html = client.get("/", params={"country": "DE"}).text
+    if "make demo" not in html:  # the map's places are those of the listed events
+        points = re.search(r"data-points='([^']*)'", html)
+        assert points is not None
+        data = json.loads(html_unescape(points.group(1)))
+        (feature,) = data["features"]
+        assert feature["properties"]["type"] == "strike"
+        assert feature["properties"]["title"].startswith("Port strike <script>")
+        assert "<script>" not in points.group(1)
+    assert len(re.findall(r'<rect class="part t-strike"', html)) == 1
+    assert '<li data-type="strike" class="t-strike">' in html
+    assert "Port strike" in html  # the list
+    bar_links = re.findall(r'<a href="(/\?[^"]*since=[^"]+)"><rect class="part', html)
+    assert bar_links and all(link.count("since=") == 1 for link in bar_links)

@@ -21,15 +21,17 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel, Field
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from laborlens.aggregate import (
     build_network,
-    count_countries,
-    count_issues,
-    count_types,
-    count_weeks,
+    country_counts,
+    issue_counts,
+    type_counts,
+    week_counts,
 )
+from laborlens.api import models
 from laborlens.api.errors import install_error_handlers
 from laborlens.api.streams import (
     EXPORT_MEDIA_TYPES,
@@ -37,6 +39,7 @@ from laborlens.api.streams import (
     stream_csv,
     stream_geojson,
     stream_jsonl,
+    stream_parquet,
 )
 from laborlens.config import PIPELINE_VERSION, Settings
 from laborlens.display import event_row_to_dict
@@ -48,7 +51,9 @@ from laborlens.store import Store, open_store
 from laborlens.web import views
 from laborlens.web.params import (
     MAX_PAGE_SIZE,
+    MAX_TEXT_CHARS,
     ParameterError,
+    Sort,
     event_query,
     iter_events,
     page_events,
@@ -81,12 +86,26 @@ SECURITY_HEADERS = {
 }
 
 
-class _SecurityHeaders(BaseHTTPMiddleware):
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        response = await call_next(request)
-        for key, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(key, value)
-        return response
+class _SecurityHeaders:
+    """Adds SECURITY_HEADERS to every response; plain ASGI, so streamed exports pass through
+    untouched and a request costs no extra task (as Starlette's BaseHTTPMiddleware would)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for key, value in SECURITY_HEADERS.items():
+                    headers.setdefault(key, value)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def get_store(request: Request) -> Store:
@@ -97,10 +116,25 @@ def get_store(request: Request) -> Store:
 StoreDep = Annotated[Store, Depends(get_store)]
 QueryDep = Annotated[EventQuery, Depends(event_query)]
 
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    "4XX": {
+        "model": models.ErrorBody,
+        "description": "A bad parameter (400), or no event or article with that id (404)",
+    },
+    "5XX": {
+        "model": models.ErrorBody,
+        "description": "The database is unavailable (503) or the server failed (500)",
+    },
+}
+"""Documented on every operation; the ``4XX`` range also stands in for FastAPI's default 422,
+which this API never sends (invalid parameters are a 400 with the one error shape)."""
+
 
 def _event_json(row: EventRow) -> dict[str, Any]:
+    """An event of a listing: its fields, labels and links; the evidence is in its record."""
     codebook = load_codebook()
     data = event_row_to_dict(row)
+    del data["evidence"]
     data["type_label"] = codebook.type_labels.get(row.event.type, row.event.type)
     data["issue_labels"] = [codebook.issue_labels.get(i.code, i.code) for i in row.event.issues]
     data["links"] = {
@@ -141,28 +175,28 @@ def _article_json(article: Article) -> dict[str, Any]:
     return {"ok": True, "article": record}
 
 
-def _scan(store: Store, query: EventQuery) -> list[EventRow]:
-    return list(iter_events(store, query))
-
-
 def _stats_router() -> APIRouter:
-    router = APIRouter(prefix=f"{API_PREFIX}/stats", tags=["aggregations"])
+    router = APIRouter(
+        prefix=f"{API_PREFIX}/stats", tags=["aggregations"], responses=ERROR_RESPONSES
+    )
 
-    @router.get("/countries", summary="Events per country")
+    @router.get("/countries", summary="Events per country", response_model=models.CountryStats)
     def stats_countries(store: StoreDep, query: QueryDep) -> dict[str, Any]:
-        return {"ok": True, "countries": count_countries(_scan(store, query))}
+        return {"ok": True, "countries": country_counts(store.event_counts(query, "country"))}
 
-    @router.get("/types", summary="Events per event type")
+    @router.get("/types", summary="Events per event type", response_model=models.TypeStats)
     def stats_types(store: StoreDep, query: QueryDep) -> dict[str, Any]:
-        return {"ok": True, "types": count_types(_scan(store, query))}
+        return {"ok": True, "types": type_counts(store.event_counts(query, "type"))}
 
-    @router.get("/issues", summary="Events per issue")
+    @router.get("/issues", summary="Events per issue", response_model=models.IssueStats)
     def stats_issues(store: StoreDep, query: QueryDep) -> dict[str, Any]:
-        return {"ok": True, "issues": count_issues(_scan(store, query))}
+        return {"ok": True, "issues": issue_counts(store.event_counts(query, "issue"))}
 
-    @router.get("/weeks", summary="Events per ISO week of the event date")
+    @router.get(
+        "/weeks", summary="Events per ISO week of the event date", response_model=models.WeekStats
+    )
     def stats_weeks(store: StoreDep, query: QueryDep) -> dict[str, Any]:
-        return {"ok": True, **count_weeks(_scan(store, query))}
+        return {"ok": True, **week_counts(store.event_dates(query))}
 
     return router
 
@@ -180,7 +214,7 @@ class IngestRequest(BaseModel):
 
 
 def _ingest_router(token: str) -> APIRouter:
-    router = APIRouter(prefix=API_PREFIX, tags=["ingest"])
+    router = APIRouter(prefix=API_PREFIX, tags=["ingest"], responses=ERROR_RESPONSES)
     lock = threading.Lock()
 
     def authorise(request: Request) -> None:
@@ -197,6 +231,7 @@ def _ingest_router(token: str) -> APIRouter:
         "/ingest",
         summary="Code and store articles (needs the ingest token)",
         dependencies=[Depends(authorise)],
+        response_model=models.IngestResponse,
     )
     def ingest_documents(request: Request, body: IngestRequest) -> dict[str, Any]:
         from laborlens.ingest import ingest  # noqa: PLC0415  (loads the pipeline on first use)
@@ -226,17 +261,41 @@ def _ingest_router(token: str) -> APIRouter:
     return router
 
 
-def _api_router() -> APIRouter:
-    router = APIRouter(prefix=API_PREFIX)
+EXPORT_CONTENT: dict[str, Any] = {
+    "text/csv": {"schema": {"type": "string"}},
+    "application/x-ndjson": {"schema": {"type": "string"}},
+    "application/geo+json": {
+        "schema": {
+            "type": "object",
+            "required": ["type", "features"],
+            "properties": {
+                "type": {"const": "FeatureCollection"},
+                "features": {"type": "array", "items": {"type": "object"}},
+            },
+        }
+    },
+    "application/vnd.apache.parquet": {"schema": {"type": "string", "format": "binary"}},
+}
+"""The 200 body of /export.{fmt}: one media type per format (see EXPORT_MEDIA_TYPES)."""
 
-    @router.get("/events", tags=["events"], summary="Coded events, filtered and paged")
+
+def _api_router() -> APIRouter:
+    router = APIRouter(prefix=API_PREFIX, responses=ERROR_RESPONSES)
+
+    @router.get(
+        "/events",
+        tags=["events"],
+        summary="Coded events, filtered and paged",
+        response_model=models.EventsPage,
+    )
     def list_events(
         store: StoreDep,
         query: QueryDep,
-        sort: Annotated[str | None, Query(description="newest (default) or oldest")] = None,
+        sort: Annotated[Sort | None, Query(description="newest (default) or oldest")] = None,
         cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
         size: Annotated[
-            int | None, Query(description=f"Events per page, 1-{MAX_PAGE_SIZE}")
+            int | None,
+            Query(ge=1, le=MAX_PAGE_SIZE, description=f"Events per page, 1-{MAX_PAGE_SIZE}"),
         ] = None,
     ) -> dict[str, Any]:
         order = parse_sort(sort)
@@ -248,7 +307,12 @@ def _api_router() -> APIRouter:
             "next_cursor": page.next_cursor,
         }
 
-    @router.get("/events/{article_id}/{index}", tags=["events"], summary="One event")
+    @router.get(
+        "/events/{article_id}/{index}",
+        tags=["events"],
+        summary="One event",
+        response_model=models.EventResponse,
+    )
     def get_event(store: StoreDep, article_id: str, index: int) -> dict[str, Any]:
         article = store.get_article(article_id)
         if article is None or not 0 <= index < len(article.events):
@@ -270,18 +334,30 @@ def _api_router() -> APIRouter:
         ]
         return {"ok": True, "event": data}
 
-    @router.get("/articles/{article_id}", tags=["articles"], summary="Article, events, evidence")
+    @router.get(
+        "/articles/{article_id}",
+        tags=["articles"],
+        summary="Article, events, evidence",
+        response_model=models.ArticleResponse,
+    )
     def get_article(store: StoreDep, article_id: str) -> dict[str, Any]:
         article = store.get_article(article_id)
         if article is None:
             raise HTTPException(404, f"no article {article_id!r}")
         return _article_json(article)
 
-    @router.get("/search", tags=["articles"], summary="Full-text search")
+    @router.get(
+        "/search",
+        tags=["articles"],
+        summary="Full-text search",
+        response_model=models.SearchResponse,
+    )
     def search(
         store: StoreDep,
-        q: Annotated[str, Query(description="Words to find")],
-        limit: Annotated[int, Query(description=f"1-{MAX_SEARCH_RESULTS}")] = 20,
+        q: Annotated[str, Query(max_length=MAX_TEXT_CHARS, description="Words to find")],
+        limit: Annotated[
+            int, Query(ge=1, le=MAX_SEARCH_RESULTS, description=f"1-{MAX_SEARCH_RESULTS}")
+        ] = 20,
     ) -> dict[str, Any]:
         text = parse_text("q", q)
         if text is None:
@@ -304,32 +380,50 @@ def _api_router() -> APIRouter:
             ],
         }
 
-    @router.get("/network", tags=["aggregations"], summary="Organisations and who met whom")
+    @router.get(
+        "/network",
+        tags=["aggregations"],
+        summary="Organisations and who met whom",
+        response_model=models.NetworkResponse,
+    )
     def network(
         store: StoreDep,
         query: QueryDep,
         nodes: Annotated[
-            int, Query(description=f"Busiest N organisations, 1-{MAX_NETWORK_NODES}")
+            int,
+            Query(
+                ge=1,
+                le=MAX_NETWORK_NODES,
+                description=f"Busiest N organisations, 1-{MAX_NETWORK_NODES}",
+            ),
         ] = 100,
     ) -> dict[str, Any]:
         if not 1 <= nodes <= MAX_NETWORK_NODES:
             raise ParameterError("nodes", f"must be between 1 and {MAX_NETWORK_NODES}")
-        return {"ok": True, **build_network(_scan(store, query), nodes)}
+        return {"ok": True, **build_network(iter_events(store, query), nodes)}
 
-    @router.get("/export.{fmt}", tags=["export"], summary="Every matching article, streamed")
+    @router.get(
+        "/export.{fmt}",
+        tags=["export"],
+        summary="Every matching article, streamed",
+        response_class=StreamingResponse,
+        responses={200: {"description": "The export file", "content": EXPORT_CONTENT}},
+    )
     def export(
         store: StoreDep,
         query: QueryDep,
-        fmt: Literal["csv", "jsonl", "geojson"],
+        fmt: Literal["csv", "jsonl", "geojson", "parquet"],
         labour_only: Annotated[bool, Query(description="Leave out non-labour articles")] = False,
         with_text: Annotated[bool, Query(description="JSONL only: include article text")] = False,
     ) -> StreamingResponse:
         articles = store.iter_articles(replace(query, include_non_labour=not labour_only))
-        chunks: Iterator[str]
+        chunks: Iterator[str] | Iterator[bytes]
         if fmt == "csv":
             chunks = stream_csv(articles)
         elif fmt == "geojson":
             chunks = stream_geojson(articles)
+        elif fmt == "parquet":
+            chunks = stream_parquet(articles)
         else:
             chunks = stream_jsonl(articles, include_text=with_text)
         return StreamingResponse(
@@ -342,11 +436,21 @@ def _api_router() -> APIRouter:
 
 
 def _feed_router() -> APIRouter:
-    router = APIRouter(prefix="/feeds", tags=["feeds"])
+    router = APIRouter(prefix="/feeds", tags=["feeds"], responses=ERROR_RESPONSES)
 
-    @router.get("/events.atom", summary="Atom feed of the newest matching events")
+    @router.get(
+        "/events.atom",
+        summary="Atom feed of the newest matching events",
+        response_class=Response,
+        responses={
+            200: {
+                "description": "An Atom 1.0 feed",
+                "content": {"application/atom+xml": {"schema": {"type": "string"}}},
+            }
+        },
+    )
     def events_feed(request: Request, store: StoreDep, query: QueryDep) -> Response:
-        rows = store.query_events(replace(query, limit=MAX_FEED_ENTRIES))
+        rows = store.query_events(replace(query, limit=MAX_FEED_ENTRIES), evidence=False)
         body = atom_feed(
             rows,
             base_url=str(request.base_url),

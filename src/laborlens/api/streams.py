@@ -1,7 +1,8 @@
-"""Streamed bulk exports (CSV, JSONL, GeoJSON) and the Atom feed, as text chunks.
+"""Streamed bulk exports (CSV, JSONL, GeoJSON, Parquet) and the Atom feed.
 
 Exports are generators over ``Store.iter_articles`` so a response never holds the whole
-result; they reuse the codebook records of ``laborlens.export``.
+result; they reuse the codebook records of ``laborlens.export``. Text formats are yielded a
+record at a time, Parquet a row group at a time.
 """
 
 from __future__ import annotations
@@ -15,7 +16,18 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from laborlens.export import CSV_COLUMNS, _flat_rows, article_to_record, neutralise_cell
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from laborlens.export import (
+    CSV_COLUMNS,
+    PARQUET_ROW_GROUP,
+    article_to_record,
+    flat_rows,
+    neutralise_cell,
+    parquet_row_groups,
+    parquet_schema,
+)
 from laborlens.query import EventRow
 from laborlens.records import Article
 from laborlens.resources.codebook import load_codebook
@@ -24,6 +36,7 @@ EXPORT_MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "jsonl": "application/x-ndjson; charset=utf-8",
     "geojson": "application/geo+json; charset=utf-8",
+    "parquet": "application/vnd.apache.parquet",
 }
 
 
@@ -37,7 +50,7 @@ def stream_csv(articles: Iterable[Article]) -> Iterator[str]:
     """One row per event, UTF-8 with BOM, spreadsheet formulas neutralised (as ``export``)."""
     yield "\ufeff" + _csv_line(CSV_COLUMNS)
     for article in articles:
-        for row in _flat_rows(article_to_record(article)):
+        for row in flat_rows(article_to_record(article)):
             yield _csv_line(
                 [
                     neutralise_cell(v) if isinstance(v := row.get(c, ""), str) else v
@@ -82,6 +95,53 @@ def stream_geojson(articles: Iterable[Article]) -> Iterator[str]:
                 yield ("" if first else ",") + json.dumps(feature, ensure_ascii=False)
                 first = False
     yield "]}\n"
+
+
+class _Drain:
+    """A write-only file for pyarrow that keeps what is written until ``take`` hands it on."""
+
+    closed = False
+
+    def __init__(self) -> None:
+        self._parts: list[bytes] = []
+        self._position = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes | memoryview) -> int:
+        chunk = bytes(data)
+        self._parts.append(chunk)
+        self._position += len(chunk)
+        return len(chunk)
+
+    def tell(self) -> int:
+        return self._position
+
+    def flush(self) -> None:
+        return None
+
+    def close(self) -> None:
+        self.closed = True
+
+    def take(self) -> bytes:
+        chunk = b"".join(self._parts)
+        self._parts.clear()
+        return chunk
+
+
+def stream_parquet(
+    articles: Iterable[Article], *, chunk_rows: int = PARQUET_ROW_GROUP
+) -> Iterator[bytes]:
+    """The Parquet export (one row per event, as ``laborlens export``), sent a row group at a
+    time: memory holds one group, whatever the number of matches."""
+    sink = _Drain()
+    with pq.ParquetWriter(pa.PythonFile(sink, mode="w"), parquet_schema()) as writer:
+        for table in parquet_row_groups(articles, chunk_rows=chunk_rows):
+            writer.write_table(table)
+            if chunk := sink.take():
+                yield chunk
+    yield sink.take()
 
 
 ATOM_NS = "http://www.w3.org/2005/Atom"

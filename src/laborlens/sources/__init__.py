@@ -31,6 +31,7 @@ __all__ = [
     "SourceReader",
     "TextReader",
     "WarcReader",
+    "files_under",
     "read_inputs",
     "reader_for",
 ]
@@ -63,15 +64,20 @@ def _join(given: str, relative: Path) -> str:
     return f"{given}{separator}{relative.as_posix()}"
 
 
-def _walk(
-    directory: Path, root: Path, given: str, seen: set[Path] | None = None
-) -> Iterator[tuple[Path, str] | SkippedRecord]:
-    """Files under ``directory`` a reader handles, depth-first in sorted order.
+def files_under(directory: Path, given: str) -> Iterator[tuple[Path, str] | SkippedRecord]:
+    """Files under ``directory`` a reader handles, depth-first in sorted order, each with
+    the source name ``read_inputs`` gives its documents (``given`` joined with the relative
+    path); a directory that cannot be listed comes out as a SkippedRecord.
 
     Hidden entries (names starting with '.') are pruned, so ``.git`` is never entered;
     a directory reached twice through symbolic links is read once.
     """
-    seen = set() if seen is None else seen
+    return _walk(directory, directory, given, set())
+
+
+def _walk(
+    directory: Path, root: Path, given: str, seen: set[Path]
+) -> Iterator[tuple[Path, str] | SkippedRecord]:
     try:
         real = directory.resolve()
         entries = sorted(directory.iterdir())
@@ -127,7 +133,7 @@ def read_inputs(
         path = Path(given)
         try:
             if path.is_dir():
-                for item in _walk(path, path, given):
+                for item in files_under(path, given):
                     if isinstance(item, SkippedRecord):
                         yield item
                     else:

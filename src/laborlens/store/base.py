@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol
 
 from laborlens.dedup import Signature
 from laborlens.query import EventQuery, EventRow, SearchHit
 from laborlens.records import Article, Embedding, SkippedRecord
 from laborlens.store.vectors import VectorIndex
+
+CountKey = Literal["type", "country", "issue"]
+"""What ``Store.event_counts`` groups matching events by."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +41,24 @@ class Store(Protocol):
 
     def get_article(self, article_id: str) -> Article | None: ...
 
-    def query_events(self, query: EventQuery) -> list[EventRow]: ...
+    def query_events(self, query: EventQuery, *, evidence: bool = True) -> list[EventRow]:
+        """Matching events, newest first. ``evidence=False`` leaves every field's spans empty:
+        listings that show no evidence skip reading it (most of an event's stored rows)."""
+        ...
+
+    def count_events(self, query: EventQuery) -> int:
+        """How many events ``query_events`` would list without a limit."""
+        ...
+
+    def event_counts(self, query: EventQuery, by: CountKey) -> dict[str, int]:
+        """Matching events per type, per country code or per issue code (an event counts
+        once under each distinct code it has; events without one are not counted)."""
+        ...
+
+    def event_dates(self, query: EventQuery) -> dict[tuple[dt.date | None, str], int]:
+        """Matching events per (event date, type); the date is None for undated events.
+        Timelines sum them per week, stacked by type."""
+        ...
 
     def iter_articles(self, query: EventQuery) -> Iterator[Article]:
         """Every article matching the query (non-labour too when include_non_labour)."""

@@ -17,12 +17,11 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Connection,
     Integer,
-    Row,
     Select,
     String,
     column,
@@ -70,6 +69,15 @@ _SNIPPET_CHARS = 200
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _HL_OPEN = "\x01"
 _HL_CLOSE = "\x02"
+
+
+class _Ranked(NamedTuple):
+    article_id: str
+    rank: float
+    title: str | None
+    body: str | None
+    summaries: str | None
+
 
 Document = tuple[str, str | None, str, str]
 """(article id, title, text, event summaries joined by newlines)."""
@@ -220,23 +228,40 @@ def make_snippet(text: str, ranges: Sequence[tuple[int, int]], width: int = _SNI
     return " ".join("".join(pieces).split())
 
 
-def _ranked(conn: Connection, expression: str, limit: int) -> list[Row[Any]]:
+def _ranked(conn: Connection, expression: str, limit: int) -> list[_Ranked]:
+    """The best ``limit`` matches by BM25 (ties by search row); only they are read further.
+
+    Ranking touches nothing but the index: the article id and ``highlight()`` come from the
+    content rows, which hold the whole text, so reading them for every match made a common
+    word's search read thousands of texts for a page of twenty.
+    """
     rank = func.bm25(_FTS, *_BM25_WEIGHTS).label("rank")
-    return list(
-        conn.execute(
+    best = conn.execute(
+        select(search_fts.c.rowid, rank)
+        .where(_FTS.match(expression))
+        .order_by(rank, search_fts.c.rowid)
+        .limit(limit)
+    ).all()
+    if not best:
+        return []
+    marked = {
+        row.rowid: row
+        for row in conn.execute(
             select(
+                search_fts.c.rowid,
                 search_fts.c.article_id,
-                rank,
                 *(
                     func.highlight(_FTS, i, _HL_OPEN, _HL_CLOSE).label(name)
                     for i, name in ((1, "title"), (2, "body"), (3, "summaries"))
                 ),
-            )
-            .where(_FTS.match(expression))
-            .order_by(rank, search_fts.c.article_id)
-            .limit(limit)
+            ).where(_FTS.match(expression), search_fts.c.rowid.in_([r.rowid for r in best]))
         )
-    )
+    }
+    return [
+        _Ranked(m.article_id, r.rank, m.title, m.body, m.summaries)
+        for r in best
+        if (m := marked.get(r.rowid)) is not None
+    ]
 
 
 def search(conn: Connection, text: str, limit: int) -> list[SearchHit]:

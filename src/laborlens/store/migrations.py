@@ -54,6 +54,55 @@ def _create_shard_markers(conn: Connection) -> None:
     shards_done.create(conn, checkfirst=True)
 
 
+_CODE_KEYS = tuple(
+    f"CREATE INDEX IF NOT EXISTS ix_{table}_code_key ON {table} (code, article_id, event_idx)"
+    for table in ("event_countries", "issues")
+)
+
+LISTING_INDEXES: dict[str, tuple[str, ...]] = {
+    "sqlite": (
+        "CREATE INDEX IF NOT EXISTS ix_events_newest ON events (date DESC, article_id, idx, type)",
+        "CREATE INDEX IF NOT EXISTS ix_events_type_key ON events (type, article_id, idx)",
+        "CREATE INDEX IF NOT EXISTS ix_articles_labour_key ON articles (is_labour, id, lang)",
+        *_CODE_KEYS,
+    ),
+    "postgresql": (
+        "CREATE INDEX IF NOT EXISTS ix_events_newest "
+        "ON events (date DESC NULLS LAST, article_id, idx, type)",
+        "CREATE INDEX IF NOT EXISTS ix_events_type_key ON events (type, article_id, idx)",
+        "CREATE INDEX IF NOT EXISTS ix_articles_labour_key ON articles (is_labour, id, lang)",
+        *_CODE_KEYS,
+    ),
+}
+"""Indexes for listing and counting events from index entries alone: newest-first order, the
+type, country and issue filters with the event key, and the article filters with the article
+id (an article row carries its whole text, so reading one for its ``is_labour`` flag is slow)."""
+
+
+def _create_listing_indexes(conn: Connection) -> None:
+    for statement in LISTING_INDEXES.get(conn.dialect.name, ()):
+        conn.exec_driver_sql(statement)
+    analyze(conn)
+
+
+ANALYZED_TABLES = ("articles", "events", "event_countries", "issues", "organisations")
+"""Tables whose statistics the plans of the event queries depend on (see ``analyze``)."""
+
+
+def analyze(conn: Connection) -> None:
+    """Table statistics for SQLite's query planner (``ANALYZE``); PostgreSQL keeps its own.
+
+    Without them SQLite takes ``is_labour IS 1`` for a selective filter and reads every labour
+    article before sorting, instead of walking the events newest first; with them a page of
+    events costs milliseconds on a database of 100,000. ANALYZE reads only these tables'
+    indexes: well under a second at that size. ``SqliteStore`` runs it again after writing.
+    """
+    if conn.dialect.name != "sqlite":
+        return
+    for table in ANALYZED_TABLES:
+        conn.exec_driver_sql(f"ANALYZE {table}")
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core tables", _create_core_tables),
     Migration(2, "full-text search", _create_search_index),
@@ -61,6 +110,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "near-duplicate fingerprints", fingerprints.create_tables),
     Migration(5, "shard markers", _create_shard_markers),
     Migration(6, "event clusters", fingerprints.create_cluster_table),
+    Migration(7, "event listing indexes", _create_listing_indexes),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

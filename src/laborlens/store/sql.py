@@ -43,7 +43,7 @@ from laborlens.errors import StoreError
 from laborlens.query import EventQuery, EventRow, SearchHit
 from laborlens.records import Article, Event, SkippedRecord
 from laborlens.store import fingerprints, serialise, vectors
-from laborlens.store.base import SaveResult
+from laborlens.store.base import CountKey, SaveResult
 from laborlens.store.migrations import Migration
 from laborlens.store.schema import (
     DATA_TABLES,
@@ -427,8 +427,11 @@ class SqlStore(
         grouped: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
         for name in names:
             table = metadata.tables[name]
-            for row in conn.execute(select(table).where(table.c.article_id.in_(ids))).mappings():
-                grouped[row["article_id"]][name].append(dict(row))
+            result = conn.execute(select(table).where(table.c.article_id.in_(ids)))
+            keys = list(result.keys())  # plain tuples zipped with the keys: half the cost
+            for values in result:
+                row = dict(zip(keys, values, strict=True))
+                grouped[row["article_id"]][name].append(row)
         return grouped
 
     def _load_articles(self, conn: Connection, ids: Sequence[str]) -> dict[str, Article]:
@@ -491,45 +494,113 @@ class SqlStore(
                 f"query limit and offset must not be negative (got {query.limit}, {query.offset})"
             )
 
-    def query_events(self, query: EventQuery) -> list[EventRow]:
-        """Matching events, newest event date first (undated last), then by article and index."""
+    def query_events(self, query: EventQuery, *, evidence: bool = True) -> list[EventRow]:
+        """Matching events, newest event date first (undated last), then by article and index;
+        without their spans when not ``evidence``.
+
+        The page is chosen on keys alone (the events and the article filters' index), and
+        only its articles' titles and sources are read: an article row carries the whole
+        text, so reading one per candidate event would cost more than the rest of the query.
+        """
         self._check_paging(query)
         stmt = (
-            select(
-                events.c.article_id,
-                events.c.idx,
-                articles.c.lang,
-                articles.c.title,
-                articles.c.source,
-                articles.c.url,
-                articles.c.published,
-            )
+            select(events.c.article_id, events.c.idx)
             .select_from(events.join(articles))
-            .where(*self._article_conditions(query), *self._event_conditions(query))
+            .where(*self._matching_events(query))
             .order_by(events.c.date.desc().nulls_last(), events.c.article_id, events.c.idx)
             .limit(query.limit)
             .offset(query.offset or None)
         )
+        facts = select(
+            articles.c.id,
+            articles.c.lang,
+            articles.c.title,
+            articles.c.source,
+            articles.c.url,
+            articles.c.published,
+        )
         with self._translate("querying events"), self._engine.connect() as conn:
             hits = conn.execute(stmt).all()
-            loaded = self._load_events(conn, sorted({h.article_id for h in hits}))
+            ids = sorted({h.article_id for h in hits})
+            found = {
+                row.id: row
+                for i in range(0, len(ids), _CHUNK)
+                for row in conn.execute(facts.where(articles.c.id.in_(ids[i : i + _CHUNK])))
+            }
+            loaded = self._load_events(conn, ids, evidence=evidence)
         return [
             EventRow(
                 article_id=h.article_id,
                 event_index=h.idx,
                 event=loaded[(h.article_id, h.idx)],
-                lang=h.lang,
-                title=h.title,
-                source=h.source,
-                url=h.url,
-                published=h.published,
+                lang=found[h.article_id].lang,
+                title=found[h.article_id].title,
+                source=found[h.article_id].source,
+                url=found[h.article_id].url,
+                published=found[h.article_id].published,
             )
             for h in hits
         ]
 
-    def _load_events(self, conn: Connection, ids: Sequence[str]) -> dict[tuple[str, int], Event]:
+    def _matching_events(self, query: EventQuery) -> list[ColumnElement[bool]]:
+        return [*self._article_conditions(query), *self._event_conditions(query)]
+
+    def count_events(self, query: EventQuery) -> int:
+        """The number of matches, counted by the database (limit and offset ignored)."""
+        stmt = (
+            select(func.count())
+            .select_from(events.join(articles))
+            .where(*self._matching_events(query))
+        )
+        with self._translate("counting events"), self._engine.connect() as conn:
+            return int(conn.scalar(stmt) or 0)
+
+    def event_counts(self, query: EventQuery, by: CountKey) -> dict[str, int]:
+        """Matching events per type or per distinct country / issue code, grouped by the
+        database so that an aggregation never loads the events themselves."""
+        if by == "type":
+            stmt = (
+                select(events.c.type, func.count())
+                .select_from(events.join(articles))
+                .where(*self._matching_events(query))
+                .group_by(events.c.type)
+            )
+        else:
+            table = event_countries if by == "country" else issues
+            coded = (
+                select(table.c.article_id, table.c.event_idx, table.c.code)
+                .distinct()
+                .select_from(
+                    table.join(
+                        events,
+                        and_(
+                            events.c.article_id == table.c.article_id,
+                            events.c.idx == table.c.event_idx,
+                        ),
+                    ).join(articles, articles.c.id == events.c.article_id)
+                )
+                .where(*self._matching_events(query))
+                .subquery()
+            )
+            stmt = select(coded.c.code, func.count()).group_by(coded.c.code)
+        with self._translate(f"counting events by {by}"), self._engine.connect() as conn:
+            return {str(key): int(n) for key, n in conn.execute(stmt)}
+
+    def event_dates(self, query: EventQuery) -> dict[tuple[dt.date | None, str], int]:
+        stmt = (
+            select(events.c.date, events.c.type, func.count())
+            .select_from(events.join(articles))
+            .where(*self._matching_events(query))
+            .group_by(events.c.date, events.c.type)
+        )
+        with self._translate("counting events by date"), self._engine.connect() as conn:
+            return {(date, kind): int(n) for date, kind, n in conn.execute(stmt)}
+
+    def _load_events(
+        self, conn: Connection, ids: Sequence[str], *, evidence: bool = True
+    ) -> dict[tuple[str, int], Event]:
         loaded: dict[tuple[str, int], Event] = {}
-        names = [t.name for t in (events, *EVENT_CHILD_TABLES, spans)]
+        names = [t.name for t in (events, *EVENT_CHILD_TABLES, *([spans] if evidence else []))]
         for i in range(0, len(ids), _CHUNK):
             chunk = ids[i : i + _CHUNK]
             for aid, children in self._child_rows(conn, chunk, names).items():

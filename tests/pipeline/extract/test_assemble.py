@@ -93,3 +93,17 @@ def test_a_failing_sub_step_leaves_only_its_field_empty(
     assert event.people == ()
     assert event.type == "strike"
     assert event.date == dt.date(2024, 6, 3)
+
+
+def test_places_mentioned_in_passing_are_not_event_places(context: StageContext) -> None:
+    article = _run(
+        "Nurses strike at Rabat hospital\n"
+        "Nurses at the main public hospital in Rabat went on strike on 5 March 2024 over unpaid "
+        "overtime, their union said. The strike closed two wards.\n"
+        "The hospital was built in 1954. It has 600 beds. Its laundry is run by a company. "
+        "The company also has branches in Agadir.",
+        context,
+    )
+    names = {p.name for p in article.events[0].places}
+    assert "Rabat" in names
+    assert "Agadir" not in names

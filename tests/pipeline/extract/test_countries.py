@@ -45,6 +45,11 @@ LANGUAGES: dict[str, dict[str, Any]] = {
     "vi": {"language": {"code": "vi", "name": "Vietnamese", "default_country": "VN"}},
     "en": {"language": {"code": "en", "name": "English"}},
     "fa": {"language": {"code": "fa", "name": "Persian", "default_country": "IR"}},
+    "zh": {
+        "language": {"code": "zh", "name": "Chinese", "word_boundaries": False},
+        "places": {"countries": {"中国": "CN", "越南": "VN"}, "demonyms": {"菲律宾籍": "PH"}},
+    },
+    "de": {"language": {"code": "de", "name": "German"}},
 }
 
 
@@ -141,3 +146,19 @@ def test_georgia_among_us_cities_is_the_state(gaz: Gazetteer) -> None:
 def test_named_country_is_more_confident_than_a_place(gaz: Gazetteer) -> None:
     mentions = {m.code: m for m in countries(gaz, "ru", "Профсоюз Узбекистана и г. Шымкенте.")}
     assert mentions["UZ"].confidence > mentions["KZ"].confidence
+
+
+def test_chinese_country_tables_match_without_word_boundaries(gaz: Gazetteer) -> None:
+    got = countries(gaz, "zh", "中国工人和菲律宾籍工人在越南工厂罢工。")
+    assert {c.code for c in got} == {"CN", "PH", "VN"}
+    assert all(c.via in {"name", "demonym"} for c in got)
+
+
+def test_a_local_alias_is_not_a_country_in_every_language(gaz: Gazetteer) -> None:
+    got = countries(gaz, "de", "Der Mann stürzte vom Gerüst in Linz.")
+    assert "IM" not in {c.code for c in got}
+
+
+def test_country_glued_into_a_name_is_not_named(gaz: Gazetteer) -> None:
+    got = countries(gaz, "en", "Workers of Grupo Santa Lucia Mining in Coahuila walked out.")
+    assert "LC" not in {c.code for c in got}

@@ -496,3 +496,127 @@ def test_next_weekday_goes_forward(lang: str, text: str, expected: dt.date) -> N
 
     doc = ArticleText(text, lang, load_language(lang), dt.date(2024, 3, 6))
     assert [m.value for m in extract_dates(doc)] == [expected]
+
+
+# --------------------------------------------------------------------------- real language files
+# Sentences written for these tests, run through the shipped resource files and dates.toml.
+PUB = dt.date(2024, 6, 20)  # a Thursday
+
+REAL_CASES: list[tuple[str, str, list[tuple[str, str, str]]]] = [
+    # relative months and years, "N units ago"
+    ("en", "Pay was cut last month and the union balloted members two days ago.",
+     [("last month", "2024-05-01", "month"), ("two days ago", "2024-06-18", "day")]),
+    ("en", "The plant closed in March; a similar dispute broke out in May last year.",
+     [("in March", "2024-03-01", "month"), ("in May last year", "2023-05-01", "month")]),
+    ("ru", "В прошлом месяце зарплату не платили, а три дня назад рабочие вышли на пикет.",
+     [("В прошлом месяце", "2024-05-01", "month"), ("три дня назад", "2024-06-17", "day")]),
+    ("ru", "Долги копятся с ноября прошлого года, в мае завод встал.",
+     [("ноября прошлого года", "2023-11-01", "month"), ("мае", "2024-05-01", "month")]),
+    ("tr", "Geçen ay başlayan eylem iki gün önce sona erdi.",
+     [("Geçen ay", "2024-05-01", "month"), ("iki gün önce", "2024-06-18", "day")]),
+    ("tr", "Zam Ocak ayında yapıldı, işçiler 3-5 Mart arasında iş bıraktı.",
+     [("Ocak ayında", "2024-01-01", "month"), ("3-5 Mart", "2024-03-03", "day"),
+      ("3-5 Mart", "2024-03-05", "day")]),
+    ("ar", "أضرب العمال قبل يومين بعد أن توقفت الرواتب الشهر الماضي.",
+     [("قبل يومين", "2024-06-18", "day"), ("الشهر الماضي", "2024-05-01", "month")]),
+    ("fa", "کارگران سه روز پیش تجمع کردند و حقوق ماه گذشته پرداخت نشد.",
+     [("سه روز پیش", "2024-06-17", "day"), ("ماه گذشته", "2024-05-01", "month")]),
+    ("vi", "Tháng trước công ty nợ lương, 3 ngày trước công nhân ngừng việc.",
+     [("Tháng trước", "2024-05-01", "month"), ("3 ngày trước", "2024-06-17", "day")]),
+    ("vi", "Từ tháng Ba đến nay, lương tháng 3 năm nay vẫn chưa trả.",
+     [("tháng Ba", "2024-03-01", "month"), ("tháng 3 năm nay", "2024-03-01", "month")]),
+    ("es", "Los mineros pararon hace dos días; el año pasado ya hubo una huelga en enero.",
+     [("hace dos días", "2024-06-18", "day"), ("el año pasado", "2023-01-01", "year"),
+      ("enero", "2024-01-01", "month")]),
+    ("pt", "Os motoristas pararam há três dias, como no mês passado.",
+     [("há três dias", "2024-06-17", "day"), ("mês passado", "2024-05-01", "month")]),
+    ("fr", "La grève a commencé il y a trois jours, comme l'année dernière en mars.",
+     [("il y a trois jours", "2024-06-17", "day"), ("l'année dernière", "2023-01-01", "year"),
+      ("en mars", "2024-03-01", "month")]),
+    ("de", "Die Beschäftigten streikten vor drei Tagen, im vergangenen Jahr dann im Januar.",
+     [("vor drei Tagen", "2024-06-17", "day"), ("im vergangenen Jahr", "2023-01-01", "year"),
+      ("im Januar", "2024-01-01", "month")]),
+    ("id", "Buruh mogok tiga hari lalu karena upah bulan lalu belum dibayar.",
+     [("tiga hari lalu", "2024-06-17", "day"), ("bulan lalu", "2024-05-01", "month")]),
+    ("hi", "मजदूरों ने तीन दिन पहले हड़ताल की, पिछले महीने वेतन नहीं मिला।",
+     [("तीन दिन पहले", "2024-06-17", "day"), ("पिछले महीने", "2024-05-01", "month")]),
+    ("zh", "司机今天罢工，去年年终奖减半。",
+     [("今天", "2024-06-20", "day"), ("去年", "2023-01-01", "year")]),
+    # month names of every region and calendar
+    ("ar", "إضراب يومي الثلاثاء والأربعاء 14 و15 نونبر الجاري.",
+     [("الثلاثاء والأربعاء 14 و15 نونبر الجاري", "2023-11-14", "day"),
+      ("الثلاثاء والأربعاء 14 و15 نونبر الجاري", "2023-11-15", "day")]),
+    ("ar", "اعتصم العمال في 3 شباط و10 آذار 2024.",
+     [("3 شباط و10 آذار 2024", "2024-02-03", "day"),
+      ("3 شباط و10 آذار 2024", "2024-03-10", "day")]),
+    ("ar", "توقف العمل يوم 5 جوان و6 جويلية في الجزائر.",
+     [("يوم 5 جوان و6 جويلية", "2024-06-05", "day"),
+      ("يوم 5 جوان و6 جويلية", "2024-07-06", "day")]),
+    ("fa", "اتحادیه روز جمعه ۱۵ ثور ۱۴۰۲ نامه‌ای منتشر کرد.",
+     [("روز جمعه ۱۵ ثور ۱۴۰۲", "2023-05-05", "day")]),
+    ("fa", "کارگران از ماه قوس سال گذشته معاش نگرفته‌اند.",
+     [("ماه قوس سال گذشته", "2023-11-22", "month")]),
+    ("vi", "Hai ngày 20-21/6, công nhân tạm ngừng việc.",
+     [("ngày 20-21/6", "2024-06-20", "day"), ("ngày 20-21/6", "2024-06-21", "day")]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    REAL_CASES,
+    ids=[f"{c[0]}-{i:02d}" for i, c in enumerate(REAL_CASES)],
+)
+def test_real_language_files(lang: str, text: str, expected: list[tuple[str, str, str]]) -> None:
+    doc = ArticleText(text, lang, load_language(lang), PUB)
+    found = [
+        (text[m.span.start : m.span.end], m.value.isoformat(), m.precision)
+        for m in extract_dates(doc)
+    ]
+    assert found == expected
+
+
+REAL_TRAPS: list[tuple[str, str]] = [
+    ("en", "The march on the ministry may go ahead, the union said."),  # lower-case month words
+    ("en", "Workers marched for the next day and the previous week."),  # days and weeks move
+    ("fa", "کارگران تا می توانند اعتراض می کنند."),  # می is a verb prefix, not May
+    ("vi", "Lương tháng 5 triệu đồng, tăng 3/4 năm trước."),  # a monthly wage, a fraction
+    ("tr", "Yüzde 3 ile 5 arasında zam, saat 10'da toplantı."),
+    ("ar", "و15 عاملا من أصل 200 عامل."),
+]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"), REAL_TRAPS, ids=[f"{t[0]}-{i:02d}" for i, t in enumerate(REAL_TRAPS)]
+)
+def test_real_language_files_traps(lang: str, text: str) -> None:
+    doc = ArticleText(text, lang, load_language(lang), PUB)
+    assert extract_dates(doc) == ()
+
+
+def test_digit_inside_a_number_is_not_a_number() -> None:
+    """'و11 شتنبر' is the 11th, never the 1st: a number never starts after another digit."""
+    doc = ArticleText("و11 شتنبر", "ar", load_language("ar"), PUB)
+    assert [m.value for m in extract_dates(doc)] == [dt.date(2023, 9, 11)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        # December article: "will" puts a yearless date in the coming year
+        ("en", "The union will strike on 3 March.", dt.date(2025, 3, 3)),
+        ("en", "The union struck on 3 March.", dt.date(2024, 3, 3)),
+        ("vi", "Việc cắt giảm sẽ được thực hiện từ ngày 10/1.", dt.date(2025, 1, 10)),
+        ("ru", "Профсоюз намерен провести забастовку 15 февраля.", dt.date(2025, 2, 15)),
+    ],
+)
+def test_future_sentence_moves_yearless_date_forward(
+    lang: str, text: str, expected: dt.date
+) -> None:
+    doc = ArticleText(text, lang, load_language(lang), dt.date(2024, 12, 10))
+    assert extract_dates(doc)[0].value == expected
+
+
+def test_past_weekday_stays_past_in_a_future_sentence() -> None:
+    text = "أبلغت الإدارة العمال يوم الأحد الماضي بأن الرواتب لن تصرف."
+    doc = ArticleText(text, "ar", load_language("ar"), dt.date(2023, 2, 14))
+    assert [m.value for m in extract_dates(doc)] == [dt.date(2023, 2, 12)]

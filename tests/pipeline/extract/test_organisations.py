@@ -58,6 +58,89 @@ CASES = [
 ]
 
 
+# (lang, text, names that must be found exactly, names that must not be found)
+BOUNDARIES = [
+    (
+        "fa",
+        "محمد قاسمی، دبیر اتحادیه کارگران قراردادی و پیمانی استان فارس گفت دولت باید تصمیم بگیرد.",
+        ["اتحادیه کارگران قراردادی و پیمانی استان فارس"],
+        ["دولت باید تصمیم"],
+    ),
+    (
+        "fa",
+        "سرپرست معاونت سیاسی، امنیتی و اجتماعی استانداری گیلان با کارگران دیدار کرد.",
+        ["معاونت سیاسی، امنیتی و اجتماعی استانداری گیلان"],
+        [],
+    ),
+    (
+        "fa",
+        "دبیر کانون انجمن‌های صنفی کارگران ساختمانی استان یزد خواستار بیمه شد.",
+        ["کانون انجمن‌های صنفی کارگران ساختمانی استان یزد"],
+        [],
+    ),
+    (
+        "fa",
+        "بانک‌ها تسهیلات نمی‌دهند و کارخانه‌ای در این شهرک فعال نیست.",
+        [],
+        ["بانک‌ها تسهیلات"],
+    ),
+    (
+        "ar",
+        "طالبت نقابة العاملين في الكهرباء وزارة الكهرباء بتثبيت العقود المؤقتة.",
+        ["نقابة العاملين في الكهرباء", "وزارة الكهرباء"],
+        [],
+    ),
+    (
+        "ar",
+        "وقع الاتحاد العام لعمال الكويت والهيئة العامة للقوى العاملة مذكرة تفاهم.",
+        ["الاتحاد العام لعمال الكويت", "الهيئة العامة للقوى العاملة"],
+        [],
+    ),
+    (
+        "ar",
+        "ودعت الوزارة الأساتذة إلى استئناف الدروس.",
+        [],
+        ["الوزارة الأساتذة"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "exact", "absent"), BOUNDARIES, ids=[c[0] for c in BOUNDARIES]
+)
+def test_name_boundaries(lang: str, text: str, exact: list[str], absent: list[str]) -> None:
+    res = load_language(lang)
+    assert res is not None
+    names = [
+        fold_for_matching(o.name)
+        for o in extract_organisations(ArticleText(text, lang, res), (), None)
+    ]
+    for name in exact:
+        assert fold_for_matching(name) in names, (name, names)
+    for name in absent:
+        assert fold_for_matching(name) not in names, (name, names)
+
+
+def test_company_inside_a_union_name_is_kept_as_its_own_organisation() -> None:
+    res = load_language("fa")
+    assert res is not None
+    text = "شورای اسلامی کار شرکت پتروشیمی بندر امام با کارفرما قرارداد بست."
+    orgs = extract_organisations(ArticleText(text, "fa", res))
+    kinds = {o.kind for o in orgs}
+    assert kinds == {"union", "employer"}, [(o.name, o.kind) for o in orgs]
+
+
+def test_variants_differing_by_an_admin_word_are_one_organisation() -> None:
+    res = load_language("fa")
+    assert res is not None
+    text = (
+        "انجمن صنفی کارگران ساختمانی شهرستان مریوان تشکیل جلسه داد. "
+        "اعضای انجمن صنفی کارگران ساختمانی مریوان رای دادند."
+    )
+    orgs = extract_organisations(ArticleText(text, "fa", res))
+    assert len(orgs) == 1, [o.name for o in orgs]
+
+
 def _found(expected: str, names: list[str]) -> bool:
     e = fold_for_matching(expected)
     return any(e in fold_for_matching(n) or fold_for_matching(n) in e for n in names)

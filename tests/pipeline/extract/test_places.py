@@ -61,9 +61,35 @@ LANGUAGES: dict[str, dict[str, Any]] = {
     },
     "en": {
         "language": {"code": "en", "name": "English"},
-        "places": {"admin_words": {"province": "admin1"}, "stop_words": ["The"]},
+        "places": {
+            "admin_words": {"province": "admin1", "county": "admin2", "state": "admin1"},
+            "stop_words": ["The", "Western"],
+        },
         "events": {"agreement": ["agreement*", "accord"]},
-        "organisations": {"connectors": ["of"]},
+        "organisations": {"connectors": ["of"], "head_position": "final"},
+    },
+    "de": {
+        "language": {"code": "de", "name": "German"},
+        "places": {"admin_words": {"stadtteil": "city", "landkreis": "admin2"}},
+        "people": {"given_names": [f"name{i}" for i in range(60)] + ["sandra", "jens"]},
+    },
+    "zh": {
+        "language": {"code": "zh", "name": "Chinese", "word_boundaries": False},
+        "places": {
+            "admin_words": {
+                "省": "admin1",
+                "州": "admin1",
+                "市": "city",
+                "区": "admin2",
+                "镇": "city",
+            },
+            "countries": {"中国": "CN"},
+            "stop_words": ["联合", "的", "一"],
+        },
+    },
+    "hi": {
+        "language": {"code": "hi", "name": "Hindi", "default_country": "IN"},
+        "places": {"admin_words": {"जिले": "admin2"}},
     },
 }
 
@@ -220,6 +246,11 @@ TRAPS = [
         "vi", "Ông Nguyễn Văn Vinh nói người lao động cần được bảo vệ.", id="vi-person-vinh"
     ),
     pytest.param("tr", "Ayfer Koçak ve Gamze Taşcıer toplantıya katıldı.", id="tr-people"),
+    pytest.param("en", "Mr. Patterson thanked the police.", id="en-abbreviation"),
+    pytest.param("en", "He was sent to Western State Hospital.", id="en-state-hospital"),
+    pytest.param("en", "Workers of St. Mary's Hospital met.", id="en-saint-institution"),
+    pytest.param("en", "Unions across Asia met online.", id="en-continent-not-town"),
+    pytest.param("zh", "工会联合惩戒了这家企业。", id="zh-common-word-town"),
 ]
 
 
@@ -258,3 +289,77 @@ def test_confidence_is_higher_with_an_admin_word(gaz: Gazetteer) -> None:
     (cued,) = places(gaz, "fa", "کارگران در شهر قزوین تجمع کردند.")
     (bare,) = places(gaz, "fa", "کارگران قزوین تجمع کردند.")
     assert cued.confidence > bare.confidence
+
+
+def test_german_nouns_before_a_city_make_no_surname(gaz: Gazetteer) -> None:
+    text = (
+        "Warnstreik: Busse und Bahnen stehen still\n"
+        "Wer am Montag auf Bus oder Straßenbahn angewiesen war, hatte Pech: Ein ganztägiger "
+        "Warnstreik hat den Nahverkehr in der Hansestadt fast vollständig lahmgelegt. "
+        "Aufgerufen waren alle Beschäftigten der Stadtverkehr Bremen GmbH. Vor dem Betriebshof "
+        "versammelten sich am Morgen mehrere hundert Streikende mit Trillerpfeifen und "
+        "Transparenten, sagte Sandra Köhler. Die Arbeitgeberseite hatte in der zweiten "
+        "Verhandlungsrunde ein Plus angeboten. In Bremen bildeten sich lange Staus."
+    )
+    assert ("Bremen", "DE") in found(places(gaz, "de", text))
+
+
+def test_abbreviated_town_name(gaz: Gazetteer) -> None:
+    text = "Rund 300 Pflegende haben sich vor dem Regierungsgebäude in St. Gallen versammelt."
+    (gallen,) = places(gaz, "de", text)
+    assert gallen.name == "St. Gallen" and gallen.country == "CH"
+
+
+def test_districts_of_a_province_the_article_is_about(gaz: Gazetteer) -> None:
+    text = (
+        "İstanbul'da kuryeler eylem yaptı. Kadıköy, Beşiktaş ve Bakırköy'de buluşan kuryeler "
+        "İstanbul'un Esenyurt ilçesinde toplandı."
+    )
+    got = {m.name for m in places(gaz, "tr", text)}
+    assert {"Kadıköy", "Beşiktaş", "Bakırköy", "Esenyurt", "İstanbul"} <= got
+
+
+def test_turkish_admin_word_belongs_to_the_name_before_it(gaz: Gazetteer) -> None:
+    text = "Gaziantep'te şoförler Şehitkamil ilçesindeki Karataş garajında toplandı."
+    by_name = {m.name: m for m in places(gaz, "tr", text)}
+    assert by_name["Şehitkamil"].feature == "admin2"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("30多名农民工聚集在郑州市金水区一处项目部门口。", {"郑州市", "金水区"}),
+        ("巴西巴拉那州的一个市镇。", {"巴拉那州"}),
+        ("深圳龙华区数百名骑手拒绝接单。", {"深圳", "龙华区"}),
+        ("台中市客运驾驶今天罢工。", {"台中市"}),
+    ],
+)
+def test_chinese_names_are_found_without_word_boundaries(
+    gaz: Gazetteer, text: str, expected: set[str]
+) -> None:
+    got = places(gaz, "zh", text)
+    assert {m.name for m in got} == expected
+    assert all(m.country in {"CN", "TW", "BR"} for m in got)
+
+
+def test_chinese_sub_place_unknown_to_the_gazetteer_sits_in_its_city(gaz: Gazetteer) -> None:
+    by_name = {m.name: m for m in places(gaz, "zh", "郑州市金水区的工人")}
+    district, city = by_name["金水区"], by_name["郑州市"]
+    assert district.feature == "admin2" and district.country == "CN"
+    assert district.admin_code == city.admin_code
+
+
+def test_devanagari_state_and_city(gaz: Gazetteer) -> None:
+    got = found(places(gaz, "hi", "राजस्थान में हड़ताल रही। जयपुर में बसें नहीं चलीं।"))
+    assert {("Rajasthan", "IN"), ("Jaipur", "IN")} <= got
+
+
+def test_province_merged_away_in_2025_is_still_a_place(gaz: Gazetteer) -> None:
+    (long_an,) = places(gaz, "vi", "Công nhân tỉnh Long An ngừng việc.")
+    assert long_an.name == "Long An" and long_an.country == "VN"
+
+
+def test_a_county_is_a_place_and_its_police_is_not(gaz: Gazetteer) -> None:
+    got = places(gaz, "en", "Officers of the Gwinnett County Police arrived.")
+    assert {m.name for m in got} == {"Gwinnett"}
+    assert got[0].feature == "admin2"

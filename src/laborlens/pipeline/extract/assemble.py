@@ -92,6 +92,49 @@ def _event_countries(
     return kept or countries[:1]
 
 
+def _event_places(
+    doc: ArticleText, places: tuple[PlaceMention, ...], triggers: tuple[int, ...]
+) -> tuple[PlaceMention, ...]:
+    """Places where the event happened, not every place the article names.
+
+    A place stays when the headline or lead names it, when a sentence that tells the main
+    event (one with its trigger) names it, or when it is named more than once; and a
+    province stays with a place it holds, a city with a district of its province ("huyện
+    Bình Chánh" and TP.HCM). A single passing mention further down ("workers
+    came from Casablanca and Fès", "the next stage is in Liège", a company's home town in a
+    background paragraph) is not where the event took place.
+    """
+    if len(places) <= 1:
+        return places
+    body = doc.body_sentences
+    lead = set(body[:LEAD_SENTENCES])
+    told = {doc.sentence_index(t) for t in triggers}
+
+    def salient(place: PlaceMention) -> bool:
+        if len(place.spans) > 1:
+            return True
+        for span in place.spans:
+            if span.start < doc.title_end:
+                return True
+            sentence = doc.sentence_index(span.start)
+            if sentence in lead or sentence in told:
+                return True
+        return False
+
+    core = [p for p in places if salient(p)]
+    if not core:
+        return places
+    held = {(p.country, p.admin_code) for p in core if p.admin_code}
+    districts = {(p.country, p.admin_code) for p in core if p.feature == "admin2"}
+    return tuple(
+        p
+        for p in places
+        if p in core
+        or (p.feature == "admin1" and (p.country, p.admin_code) in held)
+        or (p.feature == "city" and (p.country, p.admin_code) in districts)
+    )
+
+
 MAX_DATELINE_CHARS = 80
 MAX_META_WORDS = 14
 META_LINES = 4
@@ -181,12 +224,13 @@ def extract_events(article: Article, context: StageContext) -> Article:
         dates = tuple(d for d in dates if d.span != dateline.span) or dates
     mask = ExclusionMask(doc)
     morph = load_morphology(res.morphology) if res is not None else None
+    decision = classify_event(doc, mask)
     places = _field(extract_places, doc, context.gazetteer)
     found_countries = _field(extract_countries, doc, context.gazetteer, places)
-    countries = _event_countries(doc, found_countries, places)
+    event_places = _event_places(doc, places, decision.triggers)
+    countries = _event_countries(doc, found_countries, event_places)
     orgs = _with_countries(_field(extract_organisations, doc, places, morph), countries)
     people = _field(extract_people, doc, orgs, places, morph)
-    decision = classify_event(doc, mask)
     date = choose_event_date(doc, dates, decision.triggers)
     event = Event(
         type=decision.type,
@@ -198,7 +242,7 @@ def extract_events(article: Article, context: StageContext) -> Article:
         date_spans=(date.span,) if date else (),
         date_confidence=date.confidence if date else 0.0,
         countries=countries,
-        places=places,
+        places=event_places,
         organizations=orgs,
         people=people,
         issues=_field(extract_issues, doc, mask),

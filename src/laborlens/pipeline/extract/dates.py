@@ -50,6 +50,9 @@ logger = logging.getLogger(__name__)
 # calls to strike or to rally name days a few weeks ahead: up to this many days after it
 # the date stays in the publication year.
 FUTURE_GRACE = dt.timedelta(days=31)
+# In a sentence about the future ("will", "sẽ", "planlanan") a yearless date is the next one
+# from a few days before the publication date on.
+FUTURE_SLACK = dt.timedelta(days=3)
 
 _CONFIDENCE: dict[str, float] = {"day": 0.9, "month": 0.8, "year": 0.7}
 _AMBIGUOUS_ORDER = 0.7
@@ -59,6 +62,7 @@ _RANGE_PENALTY = 0.05
 _WEEKDAY_MISMATCH = 0.2
 _WEEKDAY_CONFIDENCE = 0.65
 _RELATIVE_DAY_CONFIDENCE = 0.55  # "today" is often "nowadays" in quoted speeches
+_RELATIVE_UNIT_CONFIDENCE = 0.45
 _MAX_RANGE = dt.timedelta(days=366)
 _MAX_EXPRESSION = 120  # parse_date_expression hands longer strings to the extractor only
 
@@ -79,7 +83,15 @@ _DOC = 2048
 _HOUR = 4096
 _SKIP = 8192
 _AMPM = 16384  # am/pm: a time marker only after the number, German "am" is "on the"
-_STARTERS = _NUM | _MONTH | _MONTHWORD | _YEARWORD | _FILLER | _WEEKDAY | _RELDAY | _FROM
+_UNIT = 32768  # day, week, month, year: "last month", "three days ago"
+_RELMOD = 65536  # last / this / next, pointing a unit back or forward
+_AGO = 131072  # "ago" words: before the count (hace, il y a, قبل) or after it (ago, назад)
+_COUNT = 262144  # number words ("two", "три") and counted units ("يومين": two days)
+_STARTERS = (
+    _NUM | _MONTH | _MONTHWORD | _YEARWORD | _FILLER | _WEEKDAY | _RELDAY | _FROM | _TO | _SKIP
+    | _UNIT | _RELMOD | _AGO | _COUNT
+)  # fmt: skip
+_CONTEXT = _FILLER | _SKIP | _FROM | _TO  # words that make a bare month name a date
 
 _MONTH_KEYS = (
     "january", "february", "march", "april", "may", "june",
@@ -87,6 +99,17 @@ _MONTH_KEYS = (
 )  # fmt: skip
 _WEEKDAY_KEYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _RELATIVE_KEYS = {"0 day ago": 0, "1 day ago": -1, "2 day ago": -2}
+# dateparser's whole phrases for "last month", "this year", "next year": unit and offset.
+_RELATIVE_UNIT_KEYS = {
+    "1 month ago": ("month", -1),
+    "0 month ago": ("month", 0),
+    "in 1 month": ("month", 1),
+    "1 year ago": ("year", -1),
+    "0 year ago": ("year", 0),
+    "in 1 year": ("year", 1),
+}
+_UNITS = ("day", "week", "month", "year")
+_MODIFIER_KEYS = {"previous": -1, "current": 0, "following": 1}
 
 # Gaps between atoms, on the folded text. A Turkish-style apostrophe suffix may end a word.
 _NEAR = re.compile(r"(?:'[^\W\d_]*)?[ \t]*[,.،]?[ \t]*")
@@ -167,11 +190,26 @@ class _Calendar:
 
 
 @dataclass(frozen=True, slots=True)
+class _RelativeWords:
+    """One language's words for relative dates: "last month", "three days ago"."""
+
+    units: Mapping[str, tuple[str, ...]]  # unit -> words (day, week, month, year)
+    modifiers: Mapping[int, tuple[str, ...]]  # -1 previous, 0 current, 1 following
+    ago_before: tuple[str, ...]
+    ago_after: tuple[str, ...]
+    numbers: Mapping[str, int]
+    counted: Mapping[str, tuple[int, str]]
+    phrases: Mapping[str, tuple[int, str]]  # one word for a moved unit: "امسال" this year
+
+
+@dataclass(frozen=True, slots=True)
 class _SharedTables:
     calendars: Mapping[str, _Calendar]
     document_signs: str
     currency: str
     percent: str
+    relative: Mapping[str, _RelativeWords]
+    lowercase_months: frozenset[str]
 
 
 def _strings(value: Any, where: str) -> tuple[str, ...]:
@@ -220,12 +258,61 @@ def _shared() -> _SharedTables:
             re.compile(pattern)
         except re.error as exc:
             raise ResourceError(f"dates.toml: [signs] document {pattern!r}: {exc}") from exc
+    months = data.get("months", {})
     return _SharedTables(
         calendars=calendars,
         document_signs="|".join(f"(?:{p})" for p in document),
         currency=str(signs.get("currency", "")),
         percent=str(signs.get("percent", "")),
+        relative={
+            lang: _relative_words(table, lang) for lang, table in data.get("relative", {}).items()
+        },
+        lowercase_months=frozenset(_strings(months.get("lowercase", []), "[months] lowercase")),
     )
+
+
+def _relative_words(table: Any, lang: str) -> _RelativeWords:
+    where = f"[relative.{lang}]"
+    if not isinstance(table, dict):
+        raise ResourceError(f"dates.toml: {where} must be a table")
+    keys = {*_UNITS, *_MODIFIER_KEYS, "ago_before", "ago_after", "numbers", "counted", "phrases"}
+    unknown = set(table) - keys
+    if unknown:
+        raise ResourceError(f"dates.toml: {where} unknown key(s) {', '.join(sorted(unknown))}")
+    numbers = table.get("numbers", {})
+    if not isinstance(numbers, dict) or not all(
+        isinstance(v, int) and v > 0 for v in numbers.values()
+    ):
+        raise ResourceError(f"dates.toml: {where} numbers must map words to positive integers")
+    counted = _unit_table(table.get("counted", {}), f"{where} counted")
+    phrases = _unit_table(table.get("phrases", {}), f"{where} phrases")
+    if any(count < 1 for count, _ in counted.values()):
+        raise ResourceError(f"dates.toml: {where} counted units need a positive count")
+    return _RelativeWords(
+        units={u: _strings(table.get(u, []), f"{where} {u}") for u in _UNITS},
+        modifiers={
+            offset: _strings(table.get(key, []), f"{where} {key}")
+            for key, offset in _MODIFIER_KEYS.items()
+        },
+        ago_before=_strings(table.get("ago_before", []), f"{where} ago_before"),
+        ago_after=_strings(table.get("ago_after", []), f"{where} ago_after"),
+        numbers={str(k): int(v) for k, v in numbers.items()},
+        counted=counted,
+        phrases=phrases,
+    )
+
+
+def _unit_table(table: Any, where: str) -> dict[str, tuple[int, str]]:
+    """Words mapped to "N unit" ("2 day", "-1 year")."""
+    if not isinstance(table, dict):
+        raise ResourceError(f"dates.toml: {where} must be a table")
+    out: dict[str, tuple[int, str]] = {}
+    for word, value in table.items():
+        count, _, unit = str(value).partition(" ")
+        if not re.fullmatch(r"-?\d+", count) or unit not in _UNITS:
+            raise ResourceError(f"dates.toml: {where} {word!r} must read 'N unit'")
+        out[str(word)] = (int(count), unit)
+    return out
 
 
 # --------------------------------------------------------------------------- language tables
@@ -242,6 +329,9 @@ class _Info:
     calendar: str = ""
     short: bool = False
     standalone: bool = False
+    unit: str = ""
+    count: int = 0
+    after: bool = False  # an "ago" word written after the count
 
 
 def _merge(a: _Info, b: _Info) -> _Info:
@@ -249,10 +339,13 @@ def _merge(a: _Info, b: _Info) -> _Info:
         kinds=a.kinds | b.kinds,
         month=a.month or b.month,
         weekday=a.weekday if a.weekday >= 0 else b.weekday,
-        offset=a.offset or b.offset,
+        offset=a.offset if a.kinds & (_RELDAY | _RELMOD) else b.offset,
         calendar=a.calendar or b.calendar,
         short=a.short and b.short if a.kinds & b.kinds & _MONTH else a.short or b.short,
         standalone=a.standalone or b.standalone,
+        unit=a.unit or b.unit,
+        count=a.count or b.count,
+        after=a.after if a.kinds & _AGO else b.after,
     )
 
 
@@ -268,6 +361,9 @@ class _Tables:
     calendars: Mapping[str, _Calendar]
     currency: str
     percent: str
+    proclitic: re.Pattern[str] | None  # letters that may be glued to a number ("و15")
+    spaced: bool  # words are separated by spaces (not Chinese)
+    lowercase_months: bool
 
 
 def _key(form: str) -> str:
@@ -311,9 +407,9 @@ def _builtin_words(
         words[key] = _merge(words[key], info) if key in words else info
 
     has_weekdays = bool(resources and resources.weekdays)
-    has_relative = bool(resources and len(resources.relative_days))
     info = _locale_info(lang)
     if info:
+        month_words = {_key(fold_for_matching(f, case_map)) for f in info.get("month", [])}
         for number, name in enumerate(_MONTH_KEYS, 1):
             forms = [_key(fold_for_matching(f, case_map).rstrip(".")) for f in info.get(name, [])]
             for form in forms:
@@ -322,7 +418,19 @@ def _builtin_words(
                 short = len(form) <= 2 or (
                     len(form) <= 3 and any(o != form and o.startswith(form) for o in forms)
                 )
-                add(form, _Info(_MONTH, month=number, calendar="gregorian", short=short))
+                # "tháng ba" names the month with the word for month: a date on its own.
+                # "tháng 5" is also "month's 5 (million)": only spelled-out names count.
+                named = (
+                    " " in form
+                    and form.split(" ", 1)[0] in month_words
+                    and not any(ch.isdigit() for ch in form)
+                )
+                add(
+                    form,
+                    _Info(
+                        _MONTH, month=number, calendar="gregorian", short=short, standalone=named
+                    ),
+                )
         for number, name in enumerate(_WEEKDAY_KEYS):
             forms = [_key(fold_for_matching(f, case_map).rstrip(".")) for f in info.get(name, [])]
             for form in forms:
@@ -347,10 +455,32 @@ def _builtin_words(
         for form in info.get("skip", []):
             if form.replace(" ", "").isalpha():
                 add(form, _Info(_SKIP))
-        if not has_relative:
-            for rel, offset in _RELATIVE_KEYS.items():
-                for form in info.get("relative-type", {}).get(rel, []):
-                    add(form, _Info(_RELDAY, offset=offset, standalone=True))
+        relative_type = info.get("relative-type", {})
+        for rel, offset in _RELATIVE_KEYS.items():
+            for form in relative_type.get(rel, []):
+                add(form, _Info(_RELDAY, offset=offset, standalone=True))
+        for rel, (unit, offset) in _RELATIVE_UNIT_KEYS.items():
+            for form in relative_type.get(rel, []):
+                if " " in form.strip() or not form.isascii():  # "yr", "mo": too short alone
+                    add(form, _Info(_UNIT | _RELMOD, unit=unit, offset=offset))
+    relative = _shared().relative.get(lang)
+    if relative is not None:
+        for unit, unit_forms in relative.units.items():
+            for form in unit_forms:
+                add(form, _Info(_UNIT, unit=unit))
+        for offset, modifier_forms in relative.modifiers.items():
+            for form in modifier_forms:
+                add(form, _Info(_RELMOD, offset=offset))
+        for form in relative.ago_before:
+            add(form, _Info(_AGO))
+        for form in relative.ago_after:
+            add(form, _Info(_AGO, after=True))
+        for form, number in relative.numbers.items():
+            add(form, _Info(_COUNT, count=number))
+        for form, (number, unit) in relative.counted.items():
+            add(form, _Info(_COUNT | _UNIT, count=number, unit=unit))
+        for form, (number, unit) in relative.phrases.items():
+            add(form, _Info(_UNIT | _RELMOD, offset=number, unit=unit))
     for calendar in _shared().calendars.values():
         if calendar.month_languages is None or lang in calendar.month_languages:
             for number, names in enumerate(calendar.months, 1):
@@ -405,6 +535,11 @@ def _resource_entries(res: LanguageResources, lang: str) -> list[tuple[str, _Inf
         for w in (info.get("year", []) if info else [])
     ]
     years = [w for w in years if _usable(w)]
+    months = [
+        fold_for_matching(w, res.case_map).rstrip(".")
+        for w in (info.get("month", []) if info else [])
+    ]
+    months = [w for w in months if _usable(w) and len(w) >= 2]
     entries: list[tuple[str, _Info]] = []
     for term, month in res.months.items():
         short = _abbreviated(term)
@@ -417,7 +552,10 @@ def _resource_entries(res: LanguageResources, lang: str) -> list[tuple[str, _Inf
     for term in res.fillers:
         folded = fold_for_matching(term, res.case_map)
         year_like = any(folded.startswith(w) for w in years)
-        entries.append((term, _Info(_FILLER | (_YEARMARK if year_like else 0))))
+        # "Ocak ayında", "شهر": a filler that is a form of the word for month names one.
+        month_like = any(folded.startswith(w) for w in months)
+        kinds = _FILLER | (_YEARMARK if year_like else 0) | (_MONTHWORD if month_like else 0)
+        entries.append((term, _Info(kinds)))
     entries += [(term, _Info(_FROM)) for term in res.range_from]
     entries += [(term, _Info(_TO)) for term in res.range_to]
     entries += [(t, _Info(_DOC)) for t in res.raw.get("dates", {}).get("document_markers", [])]
@@ -528,16 +666,36 @@ def _tables(lang: str, resources: LanguageResources | None) -> _Tables:
             stems.append(_stem(key, info))
         else:
             words[key] = _merge(info, words[key]) if key in words else info
+    for key, info in list(words.items()):
+        last = key.rsplit(" ", 1)[-1]
+        unit = words.get(last) if " " in key else None
+        if unit is not None and unit.kinds & _UNIT and not info.kinds & _UNIT:
+            words[key] = _merge(info, _Info(_UNIT, unit=unit.unit))  # "del año": año
     prefix = resources.word_prefix if resources else ""
     suffix = resources.word_suffix if resources else ""
-    parts = [r"(?P<n>\d+)"]
+    spaced = resources is None or resources.raw.get("language", {}).get("word_boundaries", True)
+    if not spaced:
+        # Written without spaces (Chinese): words match anywhere, so only those that are a
+        # date on their own (今天, 星期一, 去年); written dates are read by _cjk_dates.
+        words = {
+            k: v
+            for k, v in words.items()
+            if v.kinds & _RELDAY
+            or (v.kinds & _WEEKDAY and v.standalone)
+            or (v.kinds & _UNIT and v.kinds & _RELMOD)
+        }
+        stems = []
+    parts = [r"(?<!\d)(?P<n>\d+)"]
     keys = sorted({*words, *(s.key for s in stems)})
+    end = r"(?!\w)" if spaced else ""
     if keys:
-        parts.append(rf"(?P<w>{prefix}(?P<k>{_trie_regex(keys)})){suffix}(?!\w)")
+        parts.append(rf"(?P<w>{prefix}(?P<k>{_trie_regex(keys)})){suffix}{end}")
     if shared.document_signs:
         parts.append(f"(?P<d>{shared.document_signs})")
-    # The look-behind first: in the middle of a word the engine gives up at once.
-    regex = re.compile(r"(?<![^\W\d_])(?:" + "|".join(parts) + ")")
+    # The look-behind first: in the middle of a word the engine gives up at once. A number
+    # may follow letters (a proclitic, checked in _scan), never another digit.
+    start = r"(?<![^\W\d_])" if spaced else ""
+    regex = re.compile(parts[0] + rf"|{start}(?:" + "|".join(parts[1:]) + ")")
     logger.debug(
         "date words for %s: %d words, %d stems, %d raw terms",
         lang,
@@ -559,6 +717,9 @@ def _tables(lang: str, resources: LanguageResources | None) -> _Tables:
         calendars=shared.calendars,
         currency=shared.currency,
         percent=shared.percent,
+        proclitic=re.compile(prefix) if prefix else None,
+        spaced=bool(spaced),
+        lowercase_months=lang in shared.lowercase_months,
     )
 
 
@@ -576,6 +737,36 @@ class _Atom:
     info: _Info | None = None
 
 
+def _suffix_after_apostrophe(folded: str, apostrophe: int) -> bool:
+    """What follows an apostrophe is a suffix (Turkish "Mayıs'ta", "22/04'te") unless the
+    apostrophe elides a one-letter word (French "l'année", "d'avril")."""
+    begin = apostrophe
+    while begin and folded[begin - 1].isalnum():
+        begin -= 1
+    word = folded[begin:apostrophe]
+    return bool(word) and (len(word) > 1 or word.isdigit())
+
+
+def _proclitic(folded: str, start: int, tables: _Tables) -> _Atom | bool | None:
+    """Letters glued to a number: a proclitic of the language ("و15" and 15) or not a date.
+
+    Returns an atom for a proclitic that is a range word of its own ("14 و15 نونبر"), True
+    for any other proclitic, None when the letters are a word the number belongs to.
+    """
+    if tables.proclitic is None:
+        return None
+    begin = start
+    while begin and folded[begin - 1].isalpha():
+        begin -= 1
+    letters = folded[begin:start]
+    if not tables.proclitic.fullmatch(letters):
+        return None
+    info = tables.words.get(letters)
+    if info is not None and info.kinds & (_FROM | _TO):
+        return _Atom(begin, start, info.kinds & (_FROM | _TO), info=info)
+    return True
+
+
 def _scan(folded: str, tables: _Tables) -> list[_Atom]:
     found: list[_Atom] = []
     for m in tables.regex.finditer(folded):
@@ -583,16 +774,22 @@ def _scan(folded: str, tables: _Tables) -> list[_Atom]:
         before = folded[start - 1] if start else " "
         group = m.lastgroup
         if group == "n":
-            if before.isalpha() or before == "_":
+            if before == "_":
                 continue
+            if before.isalpha():
+                glued = _proclitic(folded, start, tables)
+                if glued is None:
+                    continue
+                if isinstance(glued, _Atom):
+                    found.append(glued)
             digits = m.group("n")
             found.append(_Atom(start, m.end(), _NUM, int(digits), len(digits)))
         elif group == "d":
             found.append(_Atom(start, m.end(), _DOC))
         else:
-            if before.isalpha() or before == "_":
+            if tables.spaced and (before.isalpha() or before == "_"):
                 continue
-            if before == "'" and start >= 2 and folded[start - 2].isalnum():
+            if before == "'" and _suffix_after_apostrophe(folded, start - 1):
                 continue  # an apostrophe suffix (Turkish 22/04'te), not a word of its own
             key = _key(m.group("k"))
             info = tables.words.get(key)
@@ -658,6 +855,7 @@ class _Parts:
     numeric: bool = False
     ambiguous: bool = False
     weekday: int = -1
+    year_offset: int | None = None  # a relative year: "last year" is -1
 
     @property
     def next(self) -> int:
@@ -674,13 +872,17 @@ class _Expr:
     right: _Parts | None = None
     offset: int = 0
     weekday: int = -1
+    unit: str = ""
+    counted: bool = False  # "three days ago" rather than "last month"
+    tense: int = 0  # a weekday marked as past (-1: "last Sunday") or coming (1: "next Sunday")
 
 
 class _Parser:
     """Joins adjacent atoms into date expressions, left to right, longest first."""
 
-    def __init__(self, folded: str, atoms: list[_Atom], tables: _Tables) -> None:
+    def __init__(self, folded: str, atoms: list[_Atom], tables: _Tables, text: str = "") -> None:
         self.f = folded
+        self.text = text or folded
         self.a = atoms
         self.n = len(atoms)
         self.t = tables
@@ -692,6 +894,10 @@ class _Parser:
 
     def near(self, i: int, j: int) -> bool:
         return j < self.n and _NEAR.fullmatch(self.gap(i, j)) is not None
+
+    def spaced(self, i: int, j: int) -> bool:
+        """Atoms ``i`` and ``j`` are separated by spaces only (one phrase, not a list)."""
+        return j < self.n and self.gap(i, j).strip(" \t") == ""
 
     def has(self, j: int, kinds: int) -> bool:
         return j < self.n and bool(self.a[j].kinds & kinds)
@@ -749,9 +955,19 @@ class _Parser:
         Returns (first core atom, weekday or -1); the core index is -1 when the run holds two
         weekdays, as in "The Sun. On Sun. 3 March": the date belongs to the later one.
         """
-        j, weekday = i, -1
+        j, weekday, listed = i, -1, False
         while j + 1 < self.n:
             a = self.a[j]
+            if (
+                weekday >= 0
+                and a.kinds & _TO
+                and not a.kinds & _NUM
+                and self.has(j + 1, _WEEKDAY)
+                and self.near(j, j + 1)
+            ):
+                listed = True  # "Tuesday and Wednesday, 14 and 15 November"
+                j += 1
+                continue
             if a.kinds & (_NUM | _MONTH | _HOUR | _YEARWORD | _MONTHWORD) or not a.kinds & (
                 _FILLER | _WEEKDAY
             ):
@@ -759,9 +975,12 @@ class _Parser:
             if _PREFIX_GAP.fullmatch(self.gap(j, j + 1)) is None:
                 break
             if a.kinds & _WEEKDAY and a.info is not None:
-                if weekday >= 0:
+                after_weekday = j > i and self.has(j - 1, _WEEKDAY) and self.spaced(j - 1, j)
+                if weekday >= 0 and not (listed or after_weekday):
                     return -1, -1
-                weekday = a.info.weekday
+                if weekday < 0:
+                    weekday = a.info.weekday
+                listed = False
             j += 1
         return j, weekday
 
@@ -810,10 +1029,15 @@ class _Parser:
         last = nums[-1]
         if last + 1 < n and a[last + 1].kinds & _NUM and self.gap(last, last + 1) == sep:
             return None
-        if j > 0 and a[j - 1].kinds & _NUM and self.gap(j - 1, j) in (*_NUM_SEPARATORS, ":", ","):
+        if (
+            j > 0
+            and j != self.joined
+            and a[j - 1].kinds & _NUM
+            and self.gap(j - 1, j) in (*_NUM_SEPARATORS, ":", ",")
+        ):
             return None
-        if self.has(last + 1, _MONTH) and self.near(last, last + 1):
-            return None
+        if self.has(last + 1, _MONTH) and self.gap(last, last + 1).strip() == "":
+            return None  # "15/3 March": the numbers are something else
         if any(a[k].ordinal for k in nums[1:]) or any(a[k].digits > 4 for k in nums):
             return None
         values = [a[k].value for k in nums]
@@ -931,6 +1155,8 @@ class _Parser:
             parts.year, parts.last, parts.era, parts.end = tail
         elif need_year or not self.abbreviation_ok(k):
             return None
+        else:
+            self.relative_year(parts)
         if not self.clean_before(day_index, numeric=False):
             return None
         return self.absorb_tail(parts)
@@ -967,9 +1193,67 @@ class _Parser:
         if tail is not None and self.abbreviation_ok(j):
             base.year, base.last, base.era, base.end = tail
             return self.absorb_tail(base)
-        if explicit and not info.short:
+        if info.short:
+            return None
+        if self.relative_year(base):  # "марта прошлого года", "March last year"
+            return self.absorb_tail(base)
+        if explicit or info.standalone or self.bare_month_ok(j):
             return self.absorb_tail(base)
         return None
+
+    def bare_month_ok(self, j: int) -> bool:
+        """A month name alone is a date after a preposition or filler ("in March", "в январе",
+        "en enero", "Mart'ta"), if written as months are: capitalised where the language
+        capitalises them ("the march" is no date)."""
+        a = self.a[j]
+        if a.end - a.start < 3:
+            return False  # Persian "می", "مه", "دی" are everyday words too
+        suffixed = self.f[a.end : a.end + 1] == "'"
+        after_word = (
+            j > 0
+            and self.has(j - 1, _CONTEXT)
+            and not self.has(j - 1, _NUM)
+            and self.near(j - 1, j)
+        )
+        if not (suffixed or after_word):
+            return False
+        first = self.text[a.start]
+        if first.islower():
+            return self.t.lowercase_months
+        return True
+
+    def relative_year(self, parts: _Parts) -> bool:
+        """A relative year after the date ("прошлого года", "last year", "năm nay"): taken
+        into ``parts`` as a year offset; False when there is none."""
+        k = parts.next
+        while (
+            self.has(k, _FILLER | _SKIP)
+            and not self.has(k, _UNIT | _RELMOD | _NUM)
+            and self.spaced(k - 1, k)
+        ):
+            k += 1
+        if not self.spaced(k - 1, k):
+            return False
+        a = self.a[k]
+        info = a.info
+        if info is None:
+            return False
+        found: tuple[int, int] | None = None
+        phrase = a.kinds & _UNIT and a.kinds & _RELMOD
+        if phrase and info.unit == "year":
+            found = (info.offset, k)
+        elif not phrase and self.has(k + 1, _UNIT | _RELMOD) and self.spaced(k, k + 1):
+            b = self.a[k + 1]
+            if b.info is not None and not (b.kinds & _UNIT and b.kinds & _RELMOD):
+                if a.kinds & _RELMOD and b.kinds & _UNIT and b.info.unit == "year":
+                    found = (info.offset, k + 1)
+                elif a.kinds & _UNIT and info.unit == "year" and b.kinds & _RELMOD:
+                    found = (b.info.offset, k + 1)
+        if found is None:
+            return False
+        parts.year_offset, parts.last = found
+        parts.end = self.a[parts.last].end
+        return True
 
     def year_only(self, j: int, start: int, word_before: bool) -> _Parts | None:
         """A year with a year word or era: "năm 2016", "2019 г.", "2021 yılında", "1444 هـ"."""
@@ -1025,7 +1309,10 @@ class _Parser:
         """A month word with a number ("tháng 05/2021"); needs the year, as salaries are monthly."""
         tail = self.year_tail(j)
         if tail is None:
-            return None
+            parts = _Parts(
+                self.a[word].start, self.a[j].end, word, j, "month", month=self.a[j].value
+            )
+            return self.absorb_tail(parts) if self.relative_year(parts) else None
         parts = _Parts(
             start=self.a[word].start,
             end=tail[3],
@@ -1084,8 +1371,8 @@ class _Parser:
         if k >= self.n:
             return None
         between = _DASH.fullmatch(self.gap(left_end, k)) is not None
-        if not between and not self.near(left_end, k):
-            return None
+        if (not between and not self.near(left_end, k)) or "," in self.gap(left_end, k):
+            return None  # after a comma a new expression starts ("5 March, from 3 to 5 May")
         while self.has(k, _FROM | _TO) and not self.has(k, _NUM) and self.near(k - 1, k):
             between = True
             k += 1
@@ -1141,12 +1428,105 @@ class _Parser:
             return None
         return _Expr("range", self.a[i].start, end, nxt, left=left, right=right)
 
+    def count_at(self, j: int) -> tuple[int, str, int] | None:
+        """A count of units at atom ``j``: (count, unit, last atom) for "3 days", "three
+        months", "يومين" (two days); None otherwise."""
+        if j >= self.n:
+            return None
+        a = self.a[j]
+        info = a.info
+        if a.kinds & _COUNT and a.kinds & _UNIT and info is not None:
+            return info.count, info.unit, j
+        if a.kinds & _NUM:
+            if a.ordinal or a.digits > 2 or a.value < 1 or not self.clean_before(j, False):
+                return None
+            count = a.value
+        elif a.kinds & _COUNT and info is not None:
+            count = info.count
+        else:
+            return None
+        k = j + 1
+        unit = self.a[k].info if self.has(k, _UNIT) and self.near(j, k) else None
+        if unit is None or self.a[k].kinds & _RELMOD:
+            return None
+        return count, unit.unit, k
+
+    def unit_relative_at(self, i: int) -> _Expr | None:
+        """ "last month", "el mes pasado", "в прошлом году", "three days ago", "hace 3 días",
+        "قبل يومين": a unit moved back or forward from the publication date."""
+        j = i
+        while (
+            self.has(j, _FILLER | _SKIP)
+            and not self.has(j, _UNIT | _RELMOD | _AGO | _COUNT | _NUM)
+            and self.spaced(j, j + 1)
+        ):
+            j += 1
+        if j >= self.n:
+            return None
+        a = self.a[j]
+        info = a.info
+        start = self.a[i].start
+        if info is not None and a.kinds & _AGO and not info.after:
+            counted = self.count_at(j + 1) if self.near(j, j + 1) else None
+            single = self.a[j + 1] if counted is None and self.has(j + 1, _UNIT) else None
+            if single is not None and single.info is not None and self.near(j, j + 1):
+                counted = (1, single.info.unit, j + 1)
+            if counted is not None:
+                count, unit, last = counted
+                return _Expr(
+                    "unit",
+                    start,
+                    self.a[last].end,
+                    last + 1,
+                    offset=-count,
+                    unit=unit,
+                    counted=True,
+                )
+        counted_before = j > 0 and self.has(j - 1, _NUM | _COUNT) and self.spaced(j - 1, j)
+        counted = self.count_at(j)
+        if (
+            not counted_before  # "3/4 năm trước": three quarters of the year before
+            and counted is None
+            and a.kinds & _UNIT
+            and not a.kinds & _RELMOD
+            and info is not None
+            and self.has(j + 1, _AGO)
+        ):
+            counted = (1, info.unit, j)  # "месяц назад": one unit
+        if counted is not None:
+            count, unit, last = counted
+            k = last + 1
+            ago = self.a[k].info if self.has(k, _AGO) and self.spaced(last, k) else None
+            if ago is not None and ago.after:
+                return _Expr(
+                    "unit", start, self.a[k].end, k + 1, offset=-count, unit=unit, counted=True
+                )
+            return None
+        if info is None:
+            return None
+        if a.kinds & _UNIT and a.kinds & _RELMOD:
+            return _Expr("unit", start, a.end, j + 1, offset=info.offset, unit=info.unit)
+        k = j + 1
+        other = self.a[k].info if self.spaced(j, k) else None
+        if other is None or a.kinds & _NUM or self.a[k].kinds & _NUM:
+            return None
+        if a.kinds & _RELMOD and self.a[k].kinds & _UNIT and not self.a[k].kinds & _RELMOD:
+            return _Expr("unit", start, self.a[k].end, k + 1, offset=info.offset, unit=other.unit)
+        if (
+            a.kinds & _UNIT
+            and self.a[k].kinds & _RELMOD
+            and not self.a[k].kinds & _UNIT
+            and not counted_before
+        ):
+            return _Expr("unit", start, self.a[k].end, k + 1, offset=other.offset, unit=info.unit)
+        return None
+
     def relative_at(self, i: int) -> _Expr | None:
         j = i
         while (
             self.has(j, _FILLER)
-            and not self.has(j, _WEEKDAY | _RELDAY | _HOUR)
-            and self.near(j, j + 1)
+            and not self.has(j, _WEEKDAY | _RELDAY | _HOUR | _RELMOD)
+            and self.spaced(j, j + 1)
         ):
             j += 1
         if j >= self.n:
@@ -1157,11 +1537,17 @@ class _Parser:
             return None
         end, nxt = a.end, j + 1
         while (
-            self.has(nxt, _FILLER) and not self.has(nxt, _NUM | _HOUR) and self.near(nxt - 1, nxt)
+            self.has(nxt, _FILLER) and not self.has(nxt, _NUM | _HOUR) and self.spaced(nxt - 1, nxt)
         ):
             end, nxt = self.a[nxt].end, nxt + 1
         if a.kinds & _WEEKDAY:
-            return _Expr("relative", self.a[i].start, end, nxt, weekday=info.weekday)
+            tense = 0
+            for k in (j - 1, *range(j + 1, nxt + 1)):  # "يوم الأحد الماضي", "last Sunday"
+                near = (k == j - 1 and self.spaced(k, j)) or (k > j and self.spaced(k - 1, k))
+                b = self.a[k] if 0 <= k < self.n and near else None
+                if b is not None and b.kinds & _RELMOD and b.info is not None and b.info.offset:
+                    tense = 1 if b.info.offset > 0 else -1
+            return _Expr("relative", self.a[i].start, end, nxt, weekday=info.weekday, tense=tense)
         if a.kinds & _RELDAY:
             return _Expr("relative", self.a[i].start, end, nxt, offset=info.offset)
         return None
@@ -1173,7 +1559,12 @@ class _Parser:
             a = self.a[i]
             glued = not a.kinds & _NUM and a.start and self.f[a.start - 1].isdigit()
             if a.kinds & _STARTERS and not glued:  # "20h ngày 30/4": the h belongs to 20
-                expr = self.range_at(i) or self.date_at(i) or self.relative_at(i)
+                expr = (
+                    self.range_at(i)
+                    or self.date_at(i)
+                    or self.unit_relative_at(i)
+                    or self.relative_at(i)
+                )
                 if expr is not None:
                     out.append(expr)
                     i = max(expr.next, i + 1)
@@ -1194,6 +1585,7 @@ class _Resolver:
     tables: _Tables
     reference: dt.date | None
     anchors: list[tuple[int, dt.date, DatePrecision]] = field(default_factory=list)
+    future: Callable[[int], bool] = lambda _position: False
 
     def calendar(self, parts: _Parts) -> _Calendar | None:
         """Which calendar the parts are written in: era marker, month name, then the year."""
@@ -1223,6 +1615,12 @@ class _Resolver:
         calendar = self.calendar(parts)
         if calendar is None:
             return None
+        if parts.year_offset is not None:
+            if self.reference is None:
+                return None
+            year = calendar.year_of(self.reference) + parts.year_offset
+            value = calendar.to_gregorian(year, parts.month, parts.day or 1)
+            return None if value is None else (value, _PARTIAL_BY_REFERENCE)
         if self.reference is not None:
             anchor, by_reference, anchor_precision = self.reference, True, "day"
         elif self.anchors:
@@ -1238,6 +1636,13 @@ class _Resolver:
                 candidates.append(value)
         if not candidates:
             return None
+        if by_reference and self.future(position):
+            # "will strike on 3 March" in December: the coming 3 March.
+            coming = [c for c in candidates if c >= anchor - FUTURE_SLACK]
+            if parts.precision == "month":
+                coming = [c for c in candidates if (c.year, c.month) >= (anchor.year, anchor.month)]
+            if coming:
+                return min(coming), _PARTIAL_BY_REFERENCE
         if by_reference:
             fitting = [c for c in candidates if c <= anchor + FUTURE_GRACE] or candidates[:1]
             matching = [c for c in fitting if parts.weekday >= 0 and c.weekday() == parts.weekday]
@@ -1265,14 +1670,21 @@ def _mention(
 _KIND_ORDER = {"range_start": 0, "range_end": 1}
 
 
-def _resolve(exprs: list[_Expr], tables: _Tables, reference: dt.date | None) -> list[DateMention]:
+def _resolve(
+    exprs: list[_Expr],
+    tables: _Tables,
+    reference: dt.date | None,
+    future: Callable[[int], bool] | None = None,
+) -> list[DateMention]:
     """Dates with a year first (they anchor the others), then yearless ones, then relative."""
     resolver = _Resolver(tables, reference)
+    if future is not None:
+        resolver.future = future
     out: list[DateMention] = []
     pending: list[_Expr] = []
     for expr in exprs:
         parts = expr.right if expr.kind == "range" else expr.left
-        if parts is None or expr.kind == "relative":
+        if parts is None or expr.kind in ("relative", "unit"):
             continue
         if parts.year is None:
             pending.append(expr)
@@ -1300,10 +1712,17 @@ def _resolve(exprs: list[_Expr], tables: _Tables, reference: dt.date | None) -> 
             out.append(_mention(placed[0], parts.precision, expr, "partial", placed[1]))
     if reference is not None:
         for expr in exprs:
+            if expr.kind == "unit":
+                unit_mention = _unit_mention(expr, reference)
+                if unit_mention is not None:
+                    out.append(unit_mention)
             if expr.kind != "relative":
                 continue
             if expr.weekday >= 0:
                 value = reference - dt.timedelta(days=(reference.weekday() - expr.weekday) % 7)
+                ahead = expr.tense > 0 or (expr.tense == 0 and resolver.future(expr.start))
+                if value < reference and ahead:
+                    value += dt.timedelta(days=7)  # "will march on Tuesday": the coming one
                 confidence = _WEEKDAY_CONFIDENCE
             else:
                 value = reference + dt.timedelta(days=expr.offset)
@@ -1311,6 +1730,22 @@ def _resolve(exprs: list[_Expr], tables: _Tables, reference: dt.date | None) -> 
             out.append(_mention(value, "day", expr, "relative", confidence))
     out.sort(key=lambda m: (m.span.start, _KIND_ORDER.get(m.kind, 0), m.span.end))
     return out
+
+
+def _unit_mention(expr: _Expr, reference: dt.date) -> DateMention | None:
+    """ "last month" is the month before the reference, "two days ago" a day; weeks and
+    "the next day" (a day moved by a modifier, relative to the story) give no date."""
+    if expr.unit == "day" and expr.counted:
+        value = reference + dt.timedelta(days=expr.offset)
+        return _mention(value, "day", expr, "relative", _RELATIVE_DAY_CONFIDENCE)
+    if expr.unit == "month":
+        index = reference.year * 12 + reference.month - 1 + expr.offset
+        value = dt.date(index // 12, index % 12 + 1, 1)
+        return _mention(value, "month", expr, "relative", _RELATIVE_UNIT_CONFIDENCE)
+    if expr.unit == "year":
+        value = dt.date(reference.year + expr.offset, 1, 1)
+        return _mention(value, "year", expr, "relative", _RELATIVE_UNIT_CONFIDENCE)
+    return None
 
 
 def _range_mentions(
@@ -1348,14 +1783,20 @@ def _range_mentions(
 
 
 def _find(
-    folded: str, lang: str, resources: LanguageResources | None, reference: dt.date | None
+    folded: str,
+    lang: str,
+    resources: LanguageResources | None,
+    reference: dt.date | None,
+    *,
+    text: str = "",
+    future: Callable[[int], bool] | None = None,
 ) -> tuple[list[DateMention], list[_Atom]]:
     tables = _tables(lang, resources)
     atoms = _scan(folded, tables)
     if not atoms:
         return [], atoms
-    exprs = _Parser(folded, atoms, tables).run()
-    return _resolve(exprs, tables, reference), atoms
+    exprs = _Parser(folded, atoms, tables, text).run()
+    return _resolve(exprs, tables, reference, future), atoms
 
 
 def _dateparser_fallback(
@@ -1416,7 +1857,7 @@ def parse_date_expression(
         return None
     resources = load_language(lang)
     folded = fold_for_matching(text, resources.case_map if resources else None)
-    mentions, atoms = _find(folded, lang, resources, reference)
+    mentions, atoms = _find(folded, lang, resources, reference, text=text)
     dated = [m for m in mentions if m.kind != "relative"] or mentions
     if dated:
         return dated[0].value, dated[0].precision
@@ -1436,11 +1877,33 @@ def extract_dates(doc: ArticleText) -> tuple[DateMention, ...]:
     """
     if not doc.text:
         return ()
-    mentions, _ = _find(doc.folded, doc.lang, doc.resources, doc.published)
+    mentions, _ = _find(
+        doc.folded,
+        doc.lang,
+        doc.resources,
+        doc.published,
+        text=doc.text,
+        future=_future_sentences(doc),
+    )
     mentions = _forward_weekdays(doc, mentions)
     if "月" in doc.text:
         mentions = sorted([*mentions, *_cjk_dates(doc)], key=lambda m: m.span.start)
     return tuple(mentions)
+
+
+def _future_sentences(doc: ArticleText) -> Callable[[int], bool] | None:
+    """Whether an offset lies in a sentence the [modality] future markers put in the future."""
+    res = doc.resources
+    if res is None or doc.published is None:
+        return None
+    future = {
+        doc.sentence_index(hit.start)
+        for hit in res.modality.finditer(doc.folded)
+        if hit.label == "future"
+    }
+    if not future:
+        return None
+    return lambda position: doc.sentence_index(position) in future
 
 
 NEXT_WINDOW = 16  # characters around a weekday where "next"/"coming" may stand
@@ -1494,3 +1957,41 @@ def _cjk_dates(doc: ArticleText) -> list[DateMention]:
         precision: DatePrecision = "day" if day else "month"
         out.append(DateMention(value, precision, Span(match.start(), match.end(), "date"), kind))
     return out
+
+
+_SUFFIX_GAP = re.compile(r"(?:'[^\W\d_]*)?[ \t]*")
+
+
+def period_edges(doc: ArticleText, dates: Iterable[DateMention]) -> frozenset[Span]:
+    """Spans of the dates that open or close a period without naming its other end: "since
+    2019", "from 1 January", "until 30 June", "1 Ocak'tan itibaren", "до 1 марта".
+
+    Such a date bounds a state of affairs (a law in force, a deadline, arrears since), which
+    is rarely the day the reported event happened. A full range ("from 3 to 5 May") carries its
+    words inside its own span and is no edge; one-letter "and" words ("و", "y", "-") never count.
+    """
+    mentions = [d for d in dates if d.kind not in ("range_start", "range_end")]
+    if not mentions or not doc.text:
+        return frozenset()
+    tables = _tables(doc.lang, doc.resources)
+    atoms = _scan(doc.folded, tables)
+    ends = {a.end: a for a in atoms}
+    starts = {a.start: a for a in atoms}
+    folded = doc.folded
+
+    def connector(atom: _Atom | None) -> bool:
+        if atom is None or not atom.kinds & (_FROM | _TO) or atom.kinds & (_NUM | _FILLER):
+            return False
+        word = folded[atom.start : atom.end]
+        return bool(atom.kinds & _FROM) or sum(ch.isalpha() for ch in word) >= 2
+
+    out: set[Span] = set()
+    for mention in mentions:
+        before = mention.span.start
+        while before and folded[before - 1] in " \t":
+            before -= 1
+        after = _SUFFIX_GAP.match(folded, mention.span.end)
+        following = starts.get(after.end()) if after else None
+        if connector(ends.get(before)) or connector(following):
+            out.add(mention.span)
+    return frozenset(out)

@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from laborlens.pipeline.backends.morphology import Morphology
+from laborlens.pipeline.backends.segmentation import Word, in_dictionary, segment
 from laborlens.pipeline.extract.document import ArticleText
 from laborlens.pipeline.extract.masks import ExclusionMask
 from laborlens.pipeline.extract.tokens import Token
@@ -23,9 +24,21 @@ from laborlens.records import OrganisationMention, PlaceMention, Span
 from laborlens.resources.patterns import LexiconHit, fold_for_matching
 from laborlens.resources.schema import LanguageResources
 
+# Titles that name a group rather than an office ("workers", "members"): inside an
+# organisation name ("نقابة العاملين", "union of workers") they do not end it.
+GROUP_ROLES = frozenset({"worker", "representative", "member", "employee", "activist"})
 MAX_NAME_TOKENS = 14
 MAX_UNCASED_TOKENS = 6
 FREE_UNCASED = 2
+FREE_KNOWN = 1  # a known name is complete: at most a place word may follow it
+# Unspaced scripts: how far a name may grow from its head, in words and characters.
+MAX_UNSPACED_WORDS = 7
+MAX_UNSPACED_CHARS = 18
+# Part-of-speech tags (jieba) that never sit inside an organisation's name: time words,
+# prepositions, conjunctions, pronouns, particles, adverbs, numerals, punctuation.
+_UNSPACED_BREAK_TAGS = ("t", "p", "c", "r", "u", "d", "m", "q", "x", "e", "y", "o")
+# Tags of proper nouns: places, person names, other proper names, organisations, abbreviations.
+_UNSPACED_PROPER_TAGS = ("ns", "nr", "nz", "nt", "j", "s")
 _QUOTES_OPEN = "«“\"„‹'"
 _QUOTES_CLOSE = "»”\"“›'"
 _ACRONYM = re.compile(r"^[A-ZÀ-ÖØ-ÞĐĂÂÊÔƠƯА-ЯЁҚҒҮҰӘӨҺІ][A-ZÀ-ÖØ-ÞĐĂÂÊÔƠƯА-ЯЁҚҒҮҰӘӨҺІ0-9\-&]{1,9}$")
@@ -40,6 +53,12 @@ class _Candidate:
     known: int | None = None
     spans: list[tuple[int, int]] = field(default_factory=list)
     aliases: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+def unspaced(res: LanguageResources) -> bool:
+    """The language file declares a script written without spaces between words."""
+    language = res.raw.get("language", {})
+    return not bool(language.get("word_boundaries", True))
 
 
 def _is_cased(word: str) -> bool:
@@ -78,12 +97,33 @@ class _Scanner:
         self.stop_starts = {
             doc.token_start(h.start) for h in res.org_stop_words.finditer(doc.folded)
         }
-        self.role_starts = {doc.token_start(h.start) for h in res.roles.finditer(doc.folded)}
+        self.role_starts = {
+            doc.token_start(h.start)
+            for h in res.roles.finditer(doc.folded)
+            if h.label not in GROUP_ROLES
+        }
+        heads = list(res.org_heads.finditer(doc.folded))
+        # A head noun inside a longer name (the company in "union of company X workers")
+        # opens a nested name: the words after it belong to the name again.
+        self.nested_heads = {
+            doc.token_start(h.start): h.end for h in heads if not self.suffixed_head(h.end)
+        }
+        self.worker_words = {
+            doc.token_start(h.start)
+            for h in res.relevance.finditer(doc.folded)
+            if h.label == "workers"
+        }
         self.place_ends = {s.start: s.end for p in places for s in p.spans}
         admin = list(res.admin_words.finditer(doc.folded))
         self.admin_ends = {h.end for h in admin}
         self._head_start = 0
+        self._definite_head = False
         self.admin_cover = [(h.start, h.end) for h in admin]
+
+    def suffixed_head(self, head_end: int) -> bool:
+        """A head with a suffix glued on by a zero-width non-joiner (plural "شرکت‌ها",
+        indefinite "کارخانه‌ای") is a common noun, not the start of a name."""
+        return head_end < len(self.doc.text) and self.doc.text[head_end] == "\u200c"
 
     def token_at(self, offset: int) -> int | None:
         for i, tok in enumerate(self.tokens):
@@ -102,16 +142,131 @@ class _Scanner:
         folded = self.doc.folded[tok.start : tok.end]
         return bool(pattern and pattern.search(folded))
 
-    def expand(self, head_start: int, head_end: int) -> tuple[int, int] | None:
+    def expand(self, head_start: int, head_end: int, known: bool = False) -> tuple[int, int] | None:
         first = self.token_at(head_start)
         last = self.token_at(max(head_end - 1, head_start))
         if first is None or last is None:
             return None
         head_text = self.doc.text[head_start:head_end]
+        if unspaced(self.res):
+            return self._expand_unspaced(head_start, head_end)
         if _is_cased(head_text):
             return self._expand_cased(first, last)
         self._head_start = self._name_start(head_start)
-        return self._expand_uncased(first, last)
+        self._definite_head = self._head_start < head_start
+        if self.res.org_head_position == "final" and not known:
+            return self._expand_uncased_left(first, last)
+        return self._expand_uncased(first, last, FREE_KNOWN if known else FREE_UNCASED)
+
+    def _expand_uncased_left(self, first: int, last: int) -> tuple[int, int] | None:
+        """Head-final names without capitals (Hindi "... मजदूर संघ") grow leftwards from the
+        head over plain words, places and nested heads, until a stop word (a postposition,
+        a verb), a title, a given name, a numeral or punctuation."""
+        toks, text = self.tokens, self.doc.text
+        lo = first
+        while lo > 0 and last - lo + 1 < MAX_UNCASED_TOKENS - 1:
+            prev = toks[lo - 1]
+            if not _joinable(_gap(text, prev.end, toks[lo].start)):
+                break
+            if not (self._plain_word(prev) or prev.start in self.nested_heads):
+                break
+            if self.is_stop(prev) or prev.start in self.role_starts:
+                break
+            lo -= 1
+        if lo == first:
+            return None  # a bare head noun names nothing
+        return toks[lo].start, toks[last].end
+
+    def _expand_unspaced(self, head_start: int, head_end: int) -> tuple[int, int] | None:
+        """Without spaces the words come from a segmenter. A head-final name grows
+        leftwards from its head ("台中市客運駕駛職業工會") over words until a stop word,
+        punctuation, a numeral, a time word or a preposition, within a cap; a name does
+        not start with a verb ("会见德国工会" → "德国工会"). A head-initial one grows
+        rightwards the same way."""
+        words = segment(self.doc.text)
+        folded = self.doc.folded
+        # A stop word counts where the segmenter agrees that a word starts or ends there:
+        # "员工" inside "驾驶员|工会" is no word of the sentence.
+        starts, ends = {w.start for w in words}, {w.end for w in words}
+        role_hits = list(self.res.roles.finditer(folded))
+        roles = [(h.start, h.end) for h in role_hits]
+        stops = [
+            (h.start, h.end)
+            for h in [
+                *self.res.org_stop_words.finditer(folded),
+                *(h for h in role_hits if h.label not in GROUP_ROLES),
+            ]
+            if h.start in starts or h.end in ends
+        ]
+        final = self.res.org_head_position == "final"
+        if final:
+            # A word the head is glued into ("交通局" for the head "局") is part of the
+            # name; a head that starts inside a common word ending within it ("员工|厂门口"
+            # for "工厂") or ends inside a word other than a title ("局势" for "局") is a
+            # misreading.
+            glued = next((w for w in words if w.start < head_start < w.end), None)
+            if glued is not None and glued.end < head_end and not self._proper_word(glued):
+                return None
+            tail = next((w for w in words if w.start < head_end < w.end), None)
+            if tail is not None and not any(s <= tail.start < e for s, e in roles):
+                return None
+            start = glued.start if glued else head_start
+            ordered = [w for w in reversed(words) if w.end <= start]
+        else:
+            glued = next((w for w in words if w.start < head_end < w.end), None)
+            start = glued.end if glued else head_end
+            ordered = [w for w in words if w.start >= start]
+        taken: list[Word] = []
+        edge = start
+        for word in ordered:
+            if (word.end != edge) if final else (word.start != edge):
+                break
+            if self._unspaced_break(word, stops):
+                break
+            size = (head_end - word.start) if final else (word.end - head_start)
+            if len(taken) >= MAX_UNSPACED_WORDS or size > MAX_UNSPACED_CHARS:
+                break
+            taken.append(word)
+            edge = word.start if final else word.end
+        if final:
+            # A verb inside a name needs a place before it ("台中市客運駕駛職業工會");
+            # otherwise the name starts after it ("救護車送往聯合醫院" → "聯合醫院").
+            for i, word in enumerate(taken):
+                if word.is_verb and not any(self._place_word(w) for w in taken[i + 1 :]):
+                    taken = taken[:i]
+                    break
+            named = [*taken, glued] if glued is not None else taken
+            if named and not any(self._proper_word(w) for w in named):
+                return None  # common words only: "民营企业集团" describes, it does not name
+            lo = taken[-1].start if taken else start
+            hi = head_end
+        else:
+            lo, hi = head_start, taken[-1].end if taken else start
+        if lo == head_start and hi == head_end:
+            return None  # a head alone ("公司", "工会") names no one
+        return lo, hi
+
+    def _place_word(self, word: Word) -> bool:
+        return (
+            word.tag in {"ns", "s"} or self._place_in(Token(word.start, word.end, "")) is not None
+        )
+
+    def _proper_word(self, word: Word) -> bool:
+        return (
+            word.tag.startswith(_UNSPACED_PROPER_TAGS)
+            or self._place_word(word)
+            or not in_dictionary(word.text)
+        )
+
+    def _unspaced_break(self, word: Word, stops: list[tuple[int, int]]) -> bool:
+        if any(s < word.end and word.start < e for s, e in stops):
+            return True
+        if not word.text.strip() or any(ch.isdigit() for ch in word.text):
+            return True
+        if not all(ch.isalpha() for ch in word.text):
+            return True
+        person = word.tag.startswith("nr") and len(word.text) > 1
+        return person or word.tag.startswith(_UNSPACED_BREAK_TAGS)
 
     def _expand_cased(self, first: int, last: int) -> tuple[int, int] | None:
         toks, text = self.tokens, self.doc.text
@@ -257,15 +412,28 @@ class _Scanner:
             return end + 1
         return end
 
-    def _expand_uncased(self, first: int, last: int) -> tuple[int, int] | None:
+    def _expand_uncased(
+        self, first: int, last: int, free_words: int = FREE_UNCASED
+    ) -> tuple[int, int] | None:
         """Without capitals a name runs on through at most ``FREE_UNCASED`` ordinary words;
-        places and administrative words may extend it, and a place ends it."""
+        places and administrative words may extend it, and a place ends it. A head noun
+        inside the name opens a nested name ("کانون انجمن‌های صنفی ...", "union of the
+        workers of company X"), coordinated adjectives of one shape stay inside it
+        ("قراردادی و پیمانی"), and a connector after a group of workers joins the sector
+        that follows ("نقابة العاملين في الكهرباء")."""
         toks, text = self.tokens, self.doc.text
         hi = last
         definite_seen = self.continues(toks[last])
         free = 0
-        while hi + 1 < len(toks) and hi - first < MAX_UNCASED_TOKENS:
+        while hi + 1 < len(toks) and hi - first < MAX_UNCASED_TOKENS + 2:
             nxt = toks[hi + 1]
+            coordinated = self._coordination(hi)
+            if coordinated > hi:
+                hi = coordinated
+                continue
+            if self._sector_connector(hi):
+                hi += 2
+                continue
             if not _joinable(_gap(text, toks[hi].end, nxt.start)) or self.is_stop(nxt):
                 break
             if nxt.start in self.role_starts or _is_cased(nxt.text):
@@ -281,19 +449,119 @@ class _Scanner:
                 break
             if any(s <= nxt.start < e for s, e in self.admin_cover):
                 hi += 1
+                # The word after "province", "استان" is its name, whatever the gazetteer says.
+                while hi + 1 < len(toks) and toks[hi + 1].start < self._admin_end(nxt.start):
+                    hi += 1
+                after = toks[hi + 1] if hi + 1 < len(toks) else None
+                if (
+                    after is not None
+                    and _joinable(_gap(text, toks[hi].end, after.start))
+                    and self._plain_word(after)
+                    and self._place_in(after) is None
+                ):
+                    hi += 1
+                    break
                 continue
+            nested = self.nested_heads.get(nxt.start)
+            if (
+                nested is not None
+                and hi - first < MAX_UNCASED_TOKENS
+                and (self.res.org_continuation is None or self.continues(nxt))
+            ):
+                while hi + 1 < len(toks) and toks[hi + 1].start < nested:
+                    hi += 1
+                free = 0
+                definite_seen = self.continues(toks[hi])
+                continue
+            if hi - first >= MAX_UNCASED_TOKENS or self._ends_name(nxt):
+                break
             if self.res.org_continuation is not None:
                 if self.continues(nxt):
                     definite_seen = True
-                elif definite_seen or free >= 2:
+                elif definite_seen or free >= free_words:
                     break
-            elif free >= FREE_UNCASED:
+            elif free >= free_words:
                 break
             free += 1
             hi += 1
         if hi == last:
             return None  # a bare head noun ("the organisation") names nothing
         return self._head_start, toks[hi].end
+
+    def _admin_end(self, offset: int) -> int:
+        return next((e for s, e in self.admin_cover if s <= offset < e), offset)
+
+    def _ends_name(self, tok: Token) -> bool:
+        """Words that never continue an uncased name: a plural glued on by a zero-width
+        non-joiner ("دیدگاه‌های") is a common noun; after a head that carries its own
+        article ("الوزارة") a group of workers is the verb's object, not a genitive
+        ("دعت الوزارة الأساتذة")."""
+        if "\u200c" in tok.text and self.doc.folded[tok.start : tok.end].endswith(
+            (" ها", " های", " هایی")
+        ):
+            return True
+        return self._definite_head and tok.start in self.worker_words
+
+    def _plain_word(self, tok: Token) -> bool:
+        return not (
+            self.is_stop(tok)
+            or tok.start in self.role_starts
+            or tok.start in self.nested_heads
+            or _is_cased(tok.text)
+            or tok.text.casefold() in self.res.given_names
+            or any(ch.isdigit() for ch in tok.text)
+        )
+
+    def _coordination(self, hi: int) -> int:
+        """Coordinated words of one shape inside a name: "قراردادی و پیمانی", "سیاسی،
+        امنیتی و اجتماعی" (same final letter: the same derivational suffix). A list
+        separated by commas counts only when a connector closes it. Returns the new last
+        token (``hi`` when nothing is coordinated)."""
+        toks, text = self.tokens, self.doc.text
+        shape = self.doc.folded[toks[hi].end - 1 : toks[hi].end]
+        if len(toks[hi].text) < 3 or not shape.isalpha():
+            return hi
+        i = hi
+        while i + 1 < len(toks):
+            gap = text[toks[i].end : toks[i + 1].start]
+            nxt = toks[i + 1]
+            if gap.strip() in {",", "،"} and "\n" not in gap:
+                candidate = nxt
+                if not (self._same_shape(candidate, shape) and self._plain_word(candidate)):
+                    return hi
+                i += 1
+                continue
+            if (
+                _joinable(gap)
+                and self.connector(nxt)
+                and i + 2 < len(toks)
+                and _joinable(text[nxt.end : toks[i + 2].start])
+                and self._same_shape(toks[i + 2], shape)
+                and self._plain_word(toks[i + 2])
+            ):
+                return i + 2
+            return hi
+        return hi
+
+    def _same_shape(self, tok: Token, shape: str) -> bool:
+        return len(tok.text) >= 3 and self.doc.folded[tok.end - 1 : tok.end] == shape
+
+    def _sector_connector(self, hi: int) -> bool:
+        """A connector after a group of workers, then a word that continues a name, stays
+        inside the name: "نقابة العاملين في الكهرباء"."""
+        toks = self.tokens
+        if hi + 2 >= len(toks) or toks[hi].start not in self.worker_words:
+            return False
+        conn, after = toks[hi + 1], toks[hi + 2]
+        return (
+            self.connector(conn)
+            and _joinable(_gap(self.doc.text, toks[hi].end, conn.start))
+            and _joinable(_gap(self.doc.text, conn.end, after.start))
+            and self.res.org_continuation is not None
+            and self.continues(after)
+            and after.start not in self.nested_heads
+            and self._place_in(after) is None
+        )
 
 
 def _before_suffix(text: str, hit: LexiconHit) -> int:
@@ -340,21 +608,39 @@ def extract_organisations(
     text = doc.text
     candidates: list[_Candidate] = []
     for hit in mask.keep(list(res.org_heads.finditer(doc.folded))):
+        if scanner.suffixed_head(hit.end):
+            continue
         span = scanner.expand(hit.start, hit.end)
         if span is not None:
             candidates.append(_Candidate(span[0], span[1], hit.label, (hit.start, hit.end)))
     for hit in res.known_org_lexicon.finditer(doc.folded):
         known = res.known_organisations[int(hit.label)]
-        span = scanner.expand(hit.start, hit.end) if res.org_head_position == "initial" else None
+        span = (
+            scanner.expand(hit.start, hit.end, known=True)
+            if res.org_head_position == "initial"
+            else None
+        )
         start, end = span if span and span[1] > hit.end else (hit.start, _before_suffix(text, hit))
         candidates.append(
             _Candidate(start, end, known.kind, (hit.start, hit.end), known=int(hit.label))
         )
     accepted = _resolve_overlaps(candidates)
     _link_brackets(accepted, text)
-    merged = _merge(accepted, text, morph)
+    merged = _merge(accepted, text, morph, _AdminWords(doc, res))
     _link_acronyms(merged, doc)
     return tuple(_to_mention(c, text, res, morph) for c in merged)
+
+
+def _nested_employer(cand: _Candidate, outer: _Candidate) -> bool:
+    """The company inside a union's name ("the workers' council of company X") takes part
+    in the event on its own: it is kept as an organisation of its own."""
+    return (
+        outer.kind == "union"
+        and cand.kind == "employer"
+        and outer.start < cand.start
+        and cand.end <= outer.end
+        and cand.head[0] > outer.head[1]
+    )
 
 
 def _resolve_overlaps(candidates: list[_Candidate]) -> list[_Candidate]:
@@ -362,7 +648,14 @@ def _resolve_overlaps(candidates: list[_Candidate]) -> list[_Candidate]:
     candidates.sort(key=lambda c: (-(c.end - c.start), c.start))
     kept: list[_Candidate] = []
     for cand in candidates:
-        clash = next((k for k in kept if cand.start < k.end and k.start < cand.end), None)
+        clash = next(
+            (
+                k
+                for k in kept
+                if cand.start < k.end and k.start < cand.end and not _nested_employer(cand, k)
+            ),
+            None,
+        )
         if clash is None:
             cand.spans.append((cand.start, cand.end))
             kept.append(cand)
@@ -397,13 +690,34 @@ def _quoted(name: str) -> str | None:
     return _norm(match.group(1)) if match else None
 
 
-def _merge(cands: list[_Candidate], text: str, morph: Morphology | None) -> list[_Candidate]:
+class _AdminWords:
+    """Administrative words ("province", "شهرستان") found in the article: names that differ
+    only by them ("انجمن ... سنندج" / "انجمن ... شهرستان سنندج") are one organisation."""
+
+    def __init__(self, doc: ArticleText, res: LanguageResources) -> None:
+        self.text = doc.text
+        self.spans = [(h.start, h.end) for h in res.admin_words.finditer(doc.folded)]
+
+    def bare(self, cand: _Candidate) -> str:
+        pieces, pos = [], cand.start
+        for start, end in self.spans:
+            if cand.start <= start and end <= cand.end and start >= pos:
+                pieces.append(self.text[pos:start])
+                pos = end
+        pieces.append(self.text[pos : cand.end])
+        return _norm("".join(pieces))
+
+
+def _merge(
+    cands: list[_Candidate], text: str, morph: Morphology | None, admin: _AdminWords
+) -> list[_Candidate]:
     """One entry per organisation: equal or contained names (in the nominative), the same
-    quoted proper name, or the same known entry."""
+    quoted proper name, the same known entry, or the same name but for admin words."""
     out: list[_Candidate] = []
     for cand in cands:
         name = _key(cand, text, morph)
         quoted = _quoted(text[cand.start : cand.end])
+        bare = admin.bare(cand)
         target = None
         for other in out:
             other_name = _key(other, text, morph)
@@ -413,6 +727,8 @@ def _merge(cands: list[_Candidate], text: str, morph: Morphology | None) -> list
                 same_known
                 or same_quote
                 or name == other_name
+                or (bare == admin.bare(other) and cand.kind == other.kind)
+                or (cand.kind == other.kind and _shortened(name, other_name))
                 or (
                     len(name) > 3
                     and len(other_name) > 3
@@ -437,6 +753,17 @@ def _merge(cands: list[_Candidate], text: str, morph: Morphology | None) -> list
         if target.known is None:
             target.known = cand.known
     return out
+
+
+def _shortened(a: str, b: str) -> bool:
+    """One name is the other without a generic word ("شورای اسلامی کار پتروشیمی سپهر" /
+    "شورای اسلامی کار شرکت پتروشیمی سپهر ماهشهر"): same first word, the shorter one's
+    words in order inside the longer one, at least three of them."""
+    short, long_ = sorted((a.split(), b.split()), key=len)
+    if len(short) < 3 or short[0] != long_[0]:
+        return False
+    it = iter(long_)
+    return all(word in it for word in short)
 
 
 def _link_acronyms(cands: list[_Candidate], doc: ArticleText) -> None:

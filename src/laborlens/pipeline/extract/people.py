@@ -10,11 +10,14 @@ cases are put back in the nominative by the morphology backend.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from laborlens.pipeline.backends.morphology import Morphology
 from laborlens.pipeline.backends.romanise import romanise
+from laborlens.pipeline.backends.segmentation import Word, segment
 from laborlens.pipeline.extract.document import ArticleText
+from laborlens.pipeline.extract.organisations import unspaced
 from laborlens.pipeline.extract.tokens import Token
 from laborlens.records import OrganisationMention, PersonMention, PlaceMention, Span
 from laborlens.resources.codebook import load_codebook
@@ -24,9 +27,22 @@ from laborlens.resources.schema import LanguageResources
 _CLAUSE_END = re.compile(r"[.;:!?()\[\]\n«»\"“”]")
 MAX_TITLE_COMPLEMENT = 8
 _SEPARATORS = re.compile(r"[,،;:؛.!?()\[\]\n«»\"“”–—]")
+# Between a name and the title after it: spaces, a comma, and at most a short partitive
+# word ("X، از اعضای ...", "X, one of the ...").
+_APPOSITION_GAP = re.compile(r"[\s,،]*(?:\w{1,2}\s+)?")
 # Nouns that can stand in a title slot but name a group, not an office: they identify a
 # person only next to a known given name.
-WEAK_ROLES = frozenset({"worker", "representative", "member", "employee", "activist"})
+WEAK_ROLES = frozenset(
+    {
+        "worker",
+        "representative",
+        "member",
+        "employee",
+        "activist",
+        "union activist",
+        "labour activist",
+    }
+)
 
 
 @dataclass
@@ -73,6 +89,13 @@ class _Finder:
         self.head_starts = {doc.token_start(h.start) for h in res.org_heads.finditer(doc.folded)}
         self.apostrophe_suffixes = "'" in res.word_suffix
         self.honorific_cover = [(h.start, h.end) for h in res.honorifics.finditer(doc.folded)]
+        relevance = list(res.relevance.finditer(doc.folded))
+        self.worker_starts = sorted(
+            doc.token_start(h.start) for h in relevance if h.label == "workers"
+        )
+        self.vocabulary_starts = {
+            doc.token_start(h.start) for h in [*relevance, *res.events.finditer(doc.folded)]
+        }
 
     def _covered(self, tok: Token, spans: list[tuple[int, int]]) -> bool:
         return any(s <= tok.start < e for s, e in spans)
@@ -82,7 +105,7 @@ class _Finder:
 
     def name_token(self, tok: Token) -> bool:
         """Could this token be part of a person's name?"""
-        if tok.start in self.stop_starts or tok.start in self.head_starts:
+        if (tok.start in self.stop_starts and not self.given(tok)) or tok.start in self.head_starts:
             return False
         if self._covered(tok, self.role_cover) or self._covered(tok, self.place_cover):
             return False
@@ -94,6 +117,8 @@ class _Finder:
             if len(tok.text) == 1:
                 return tok.text.isupper()
             return _upper(tok) and not tok.text.isupper()
+        if tok.start in self.vocabulary_starts and not self.given(tok):
+            return False  # "وفدا", "کارگران": a word of the lexicon, not a name
         return len(tok.text) > 1
 
     def token_index_after(self, offset: int) -> int | None:
@@ -120,6 +145,14 @@ class _Finder:
     def org_after(self, offset: int) -> tuple[int, OrganisationMention] | None:
         for s, e, org in self.org_spans:
             if offset <= s <= offset + 2:
+                return e, org
+        return None
+
+    def org_in_title(self, role: LexiconHit) -> tuple[int, OrganisationMention] | None:
+        """A title that swallows its organisation's head ("رئیس اتحادیه ...", "union
+        president"): the organisation starts inside the title."""
+        for s, e, org in self.org_spans:
+            if role.start <= s < role.end < e:
                 return e, org
         return None
 
@@ -151,8 +184,10 @@ class _Finder:
         """'Директор завода Андрей Лапшин': in scripts with capitals the name may follow the
         title's own complement; look a few words on, within the clause, for a full name."""
         i = self.token_index_after(offset)
-        if i is None or not _cased(self.tokens[i].text):
+        if i is None:
             return []
+        if not _cased(self.tokens[i].text):
+            return self._given_name_further_on(i, offset, limit)
         previous_end = offset
         for _ in range(MAX_TITLE_COMPLEMENT):
             if i >= len(self.tokens):
@@ -166,6 +201,112 @@ class _Finder:
             previous_end = tok.end
             i += 1
         return []
+
+    def given(self, tok: Token) -> bool:
+        return tok.text.casefold() in self.res.given_names
+
+    def _given_name_further_on(self, i: int, offset: int, limit: int) -> list[Token]:
+        """Without capitals: 'الأمين العام للاتحاد الجهوي للشغل بصفاقس يوسف العوادني' — the
+        name after the title's complement starts with a known given name; a comma ends the
+        search unless the name follows it at once ('..., نور الدين الطبوبي')."""
+        previous_end = offset
+        for _ in range(MAX_TITLE_COMPLEMENT):
+            if i >= len(self.tokens):
+                break
+            tok = self.tokens[i]
+            gap = self.doc.text[previous_end : tok.start]
+            if _CLAUSE_END.search(gap):
+                break
+            comma = bool(re.search(r"[,،]", gap))
+            if self.given(tok) and self.name_token(tok):
+                run = self.run_after(i, limit)
+                return run if len(run) >= 2 and self.given(run[0]) else []
+            if comma:
+                break
+            previous_end = tok.end
+            i += 1
+        return []
+
+    def coordinated(self, run: list[Token], limit: int, toward_title: str) -> list[list[Token]]:
+        """Names listed with the one next to a title share its title: "رضا فتاحی و شهلا
+        کریمی، اعضای هیئت مدیره", "members Ana Ruiz, Luis Gil and Eva Sanz". Items are
+        joined by a comma or a short conjunction (a stop word of three letters at most)."""
+        out: list[list[Token]] = []
+        step = -1 if toward_title == "before" else 1
+        edge = run[0] if step < 0 else run[-1]
+        while len(out) < 6:
+            i = self.index.get(edge.start)
+            if i is None:
+                break
+            j = i + step
+            if not 0 <= j < len(self.tokens):
+                break
+            gap_tok = self.tokens[j]
+            gap = (
+                self.doc.text[gap_tok.end : edge.start]
+                if step < 0
+                else self.doc.text[edge.end : gap_tok.start]
+            )
+            if re.search(r"[,،]", gap) and gap.strip() in {",", "،"}:
+                k = j
+            elif (
+                gap.strip() == ""
+                and gap_tok.start in self.stop_starts
+                and len(gap_tok.text) <= 3
+                and not _cased(gap_tok.text[:1])
+            ):
+                k = j + step
+            else:
+                break
+            other = self.run_before(k, limit) if step < 0 else self.run_after(k, limit)
+            if not other or not self._list_item(other):
+                break
+            out.append(other)
+            edge = other[0] if step < 0 else other[-1]
+        return out
+
+    def bare_names(self, limit: int) -> list[list[Token]]:
+        """Names without a title, found by their shape: a known given name and at least one
+        more name word ("Peter Otieno", "41 yaşındaki Mahmut Yıldız"). Without capitals the
+        run must also stand in apposition ("محمود حسن، ۴۵ ساله"), so that a given name that
+        is also a common word ("امید", "أمل") followed by a verb is not taken for a person."""
+        out: list[list[Token]] = []
+        i = 0
+        while i < len(self.tokens):
+            tok = self.tokens[i]
+            if not (self.given(tok) and self.name_token(tok)):
+                i += 1
+                continue
+            run = self.run_after(i, limit)
+            if len(run) >= 2 and run[0].start == tok.start and self._bare_shape(run):
+                out.append(run)
+                i = self.index.get(run[-1].start, i) + 1
+            else:
+                i += 1
+        return out
+
+    def _bare_shape(self, run: list[Token]) -> bool:
+        if _cased(run[0].text):
+            return all(_upper(t) or self.particle(t) for t in run)
+        after = self.doc.text[run[-1].end : run[-1].end + 4]
+        if re.match(r"\s*[,،(]", after):
+            return True
+        following = self.coordinated(run, len(run) + 1, toward_title="after")
+        return bool(following) and bool(
+            re.match(r"\s*[,،(]", self.doc.text[following[-1][-1].end :])
+        )
+
+    def worker_near(self, start: int) -> bool:
+        """A person named without a title in or right after a sentence about workers
+        ("Şoförlerden 41 yaşındaki Mahmut Yıldız"; "The drivers are unpaid. 'We cannot pay
+        rent,' said Peter Otieno") is quoted as one of them."""
+        sentence = self.doc.sentence_index(start)
+        return any(0 <= sentence - self.doc.sentence_index(w) <= 1 for w in self.worker_starts)
+
+    def _list_item(self, run: list[Token]) -> bool:
+        if _cased(run[0].text):
+            return len(run) >= 2
+        return len(run) >= 2 and self.given(run[0])
 
     def particle(self, tok: Token) -> bool:
         return self.doc.folded[tok.start : tok.end] in self.res.name_particles
@@ -240,12 +381,12 @@ def extract_people(
     if res is None:
         return ()
     finder = _Finder(doc, res, morph, organisations, places)
+    if unspaced(res):
+        return tuple(_finish(_unspaced_people(finder), finder, doc.lang, morph))
     found: list[_Person] = []
     limit = res.max_name_tokens
     for role in finder.roles:
-        person = _around_role(finder, role, limit)
-        if person is not None:
-            found.append(person)
+        found.extend(_around_role(finder, role, limit))
     for hit in res.honorifics.finditer(doc.folded):
         run = finder.run_after(finder.token_index_after(hit.end), limit)
         if (
@@ -255,13 +396,101 @@ def extract_people(
         ):
             person = _Person([t.text for t in run], run[0].start, run[-1].end, None, None, 0.6)
             _apposition_role(finder, person)
+            if person.role is None and finder.worker_near(run[0].start):
+                person.role = "worker"
             found.append(person)
+    for run in finder.bare_names(limit):
+        if any(p.start <= run[-1].start and run[0].start < p.end for p in found):
+            continue
+        person = _Person([t.text for t in run], run[0].start, run[-1].end, None, None, 0.5)
+        _apposition_role(finder, person)
+        if person.role is None and finder.worker_near(run[0].start):
+            person.role = "worker"
+        found.append(person)
     return tuple(_finish(found, finder, doc.lang, morph))
 
 
-def _around_role(finder: _Finder, role: LexiconHit, limit: int) -> _Person | None:
+# Tags after which a name has ended: verbs, prepositions, conjunctions, adverbs, particles,
+# punctuation (jieba's part-of-speech tags).
+_AFTER_NAME_TAGS = ("v", "p", "c", "d", "u", "x", "r")
+
+
+def _unspaced_people(finder: _Finder) -> list[_Person]:
+    """Scripts without spaces (Chinese): a name is a surname from the language file's name
+    list plus one or two characters, written right after a title ("理事長陳志明",
+    "骑手李永强说"). Its end is where a stop word, a verb or punctuation begins; the
+    segmenter's person tag decides when that is unclear."""
+    doc, res = finder.doc, finder.res
+    words = segment(doc.text)
+    word_at = {w.start: w for w in words}
+    stop_starts = {h.start for h in res.org_stop_words.finditer(doc.folded)}
+    found: list[_Person] = []
+    for role in finder.roles:
+        name = _unspaced_name(doc.text, role.end, res.given_names, word_at, stop_starts)
+        if name is None or any(p.start <= name[0] < p.end for p in found):
+            continue
+        org = _org_of_title(finder, role)
+        confidence = 0.5 if role.label in WEAK_ROLES else 0.75
+        found.append(
+            _Person(
+                [doc.text[name[0] : name[1]]],
+                name[0],
+                name[1],
+                role.label,
+                org.name if org else None,
+                confidence,
+                [(name[0], name[1]), (role.start, role.end)],
+            )
+        )
+    return found
+
+
+def _org_of_title(finder: _Finder, role: LexiconHit) -> OrganisationMention | None:
+    """The organisation written right before a title, or sharing its first characters
+    ("勞工局長": the bureau's name ends inside the title)."""
+    for s, e, org in finder.org_spans:
+        if s < role.start and role.start - 1 <= e <= role.end:
+            return org
+    return None
+
+
+def _unspaced_name(
+    text: str,
+    at: int,
+    surnames: frozenset[str],
+    word_at: dict[int, Word],
+    stop_starts: set[int],
+) -> tuple[int, int] | None:
+    surname = next(
+        (n for n in (2, 1) if text[at : at + n] in surnames and len(text) > at + n), None
+    )
+    if surname is None:
+        return None
+
+    def ends_here(pos: int) -> bool:
+        if pos >= len(text) or not text[pos].isalpha() or pos in stop_starts:
+            return True
+        word = word_at.get(pos)
+        return word is not None and word.tag.startswith(_AFTER_NAME_TAGS)
+
+    word = word_at.get(at)
+    if word is not None and word.tag.startswith("nr") and 2 <= len(word.text) <= 4:
+        named: Word | None = word
+    else:
+        named = None
+    for given in (2, 1):
+        end = at + surname + given
+        if word is not None and named is None and word.end >= end:
+            return None  # a common word that starts with a surname ("高處", "周末")
+        if all(ch.isalpha() for ch in text[at:end]) and ends_here(end):
+            return at, end
+    return (named.start, named.end) if named else None
+
+
+def _around_role(finder: _Finder, role: LexiconHit, limit: int) -> list[_Person]:
+    """The person a title names, and anyone coordinated with them ("X و Y، اعضای ...")."""
     res = finder.res
-    org_after = finder.org_after(role.end + 1)
+    org_after = finder.org_in_title(role) or finder.org_after(role.end + 1)
     org_before = finder.org_before(role.start)
     organisation: OrganisationMention | None = None
     after_from = role.end
@@ -269,23 +498,24 @@ def _around_role(finder: _Finder, role: LexiconHit, limit: int) -> _Person | Non
         after_from, organisation = org_after
     elif org_before is not None:
         organisation = org_before[1]
-    options = []
-    if res.name_position in {"after_title", "both"}:
+    after = res.name_position in {"after_title", "both"}
+    before = res.name_position in {"before_title", "both"}
+    # Adjacent names first (title + name, name + title), then a name further on.
+    options: list[tuple[list[Token], bool, str]] = []
+    if after:
         run = finder.run_after(finder.token_index_after(after_from), limit)
         if run and not finder.joined_gap_ok(run[0].start, after_from):
             run = []
-        if not run:
-            run = finder.name_further_on(after_from, limit)
-        options.append((run, res.name_position == "after_title"))
-    if res.name_position in {"before_title", "both"}:
+        options.append((run, res.name_position == "after_title", "after"))
+    if before:
         i = finder.token_index_before(role.start)
         run = finder.run_before(i, limit)
-        if run and finder.doc.text[run[-1].end : role.start].strip(" ,،") != "":
+        if run and not _APPOSITION_GAP.fullmatch(finder.doc.text[run[-1].end : role.start]):
             run = []
-        options.append((run, res.name_position == "before_title"))
+        options.append((run, res.name_position == "before_title", "before"))
     weak = role.label in WEAK_ROLES
-    for run, preferred in options:
-        given = any(t.text.casefold() in res.given_names for t in run)
+    for run, preferred, side in _with_further_on(options, finder, after_from, limit, after):
+        given = any(finder.given(t) for t in run)
         # Without capitals or a known given name, only a list item "Name title, ..." counts.
         if (
             run
@@ -300,16 +530,44 @@ def _around_role(finder: _Finder, role: LexiconHit, limit: int) -> _Person | Non
             if organisation is None and org_after is None:
                 nearby = finder.org_after(run[-1].end + 1)
                 organisation = nearby[1] if nearby else None
-            return _Person(
+            org_name = organisation.name if organisation else None
+            confidence = 0.75 if preferred else 0.6
+            person = _Person(
                 [t.text for t in run],
                 run[0].start,
                 run[-1].end,
                 role.label,
-                organisation.name if organisation else None,
-                0.75 if preferred else 0.6,
+                org_name,
+                confidence,
                 [(run[0].start, run[-1].end), (role.start, role.end)],
             )
-    return None
+            others = [
+                _Person(
+                    [t.text for t in other],
+                    other[0].start,
+                    other[-1].end,
+                    role.label,
+                    org_name,
+                    confidence - 0.1,
+                    [(role.start, role.end)],
+                )
+                for other in finder.coordinated(run, limit, toward_title=side)
+            ]
+            return [person, *others]
+    return []
+
+
+def _with_further_on(
+    options: list[tuple[list[Token], bool, str]],
+    finder: _Finder,
+    after_from: int,
+    limit: int,
+    after: bool,
+) -> Iterator[tuple[list[Token], bool, str]]:
+    """The adjacent candidates first; only when none of them is a name, a name further on."""
+    yield from options
+    if after:
+        yield finder.name_further_on(after_from, limit), True, "after"
 
 
 def _apposition_role(finder: _Finder, person: _Person) -> None:
@@ -346,7 +604,9 @@ def _finish(
             person.spans.append((person.start, person.end))
             continue
         same.spans += [*person.spans, (person.start, person.end)]
-        if same.role is None and person.role:
+        if person.role and (
+            same.role is None or (same.role in WEAK_ROLES and person.role not in WEAK_ROLES)
+        ):
             same.role = person.role
         if same.organisation is None and person.organisation:
             same.organisation = person.organisation

@@ -33,7 +33,7 @@ import weakref
 from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 from typing import Any
@@ -69,6 +69,16 @@ _ACRONYM_CITY = 300_000
 _UNCASED_NAMED = 100_000
 _UNCASED_DOMESTIC = 200_000
 _UNCASED_LOCAL = 15_000
+_HAN_CITY = 1_000_000
+# German capitalises every noun: some 35-40% of the words inside its sentences, against
+# 5-20% for languages that capitalise only names.
+_NOUN_CASE_SHARE = 0.3
+_CASE_SAMPLE = 40
+_HAN_LOCAL = 100_000
+_HAN_TOWN = 20_000
+_NATIVE_ALIAS = 5
+_ADDRESS_GAP = 40  # characters between a place and the one holding it in an address
+_HAN_TOWN_ELSEWHERE = 100_000  # a name right after a city, known only far away: inside it
 _NAMED_BOOST = 3.0
 _DEFAULT_BOOST = 1.5
 _PLACE_VOTE = 0.75
@@ -112,6 +122,12 @@ class Hit:
     prev_key: str = ""
     next_key: str = ""
     cue_end: int = -1  # end of an administrative word after the name (-1: none, or before)
+    cue_start: int = -1  # start of an administrative word before the name (-1: none, or after)
+    han: bool = False  # found by the character scan of Chinese script
+    abbreviated: bool = False  # opens with an abbreviation ("St. Gallen")
+    in_name: bool = False  # opens a longer name with an administrative word in it ("Ohio
+    # State University"): the word is no administrative cue, and the place is glued into a name
+    within: bool = False  # written right after the place that holds it (郑州市金水区)
 
 
 @dataclass(slots=True)
@@ -122,6 +138,8 @@ class Scan:
     lowercase_words: frozenset[str]
     title_words: Counter[str]
     country_terms: list[tuple[int, int, str, str]]  # start, end, ISO code, "name"|"demonym"
+    nouns_capitalised: bool = False  # most capitalised words inside sentences are not names
+    unknown: list[Hit] = field(default_factory=list)  # named by an administrative word only
 
 
 _SCANS: weakref.WeakKeyDictionary[ArticleText, tuple[int, Scan]] = weakref.WeakKeyDictionary()
@@ -255,11 +273,17 @@ def _tokens(doc: ArticleText) -> list[_Tok]:
     for a, b in pairwise(toks):
         if a.sentence == b.sentence:
             gap = text[a.end : b.start]
-            a.glued = gap == " " or (gap.isspace() and "\n" not in gap)
+            a.glued = gap == " " or (gap.isspace() and "\n" not in gap) or _abbreviated(a, gap)
             if not a.glued and _OPENERS.intersection(gap):
                 b.initial = True  # capitalised after a colon or an opening quote
     _mark_title(doc, toks)
     return toks
+
+
+def _abbreviated(tok: _Tok, gap: str) -> bool:
+    """A short capitalised abbreviation opening a name ("St. Gallen", "Ft. Worth", "Mt.
+    Kenya") is glued to the next word by its full stop."""
+    return gap == ". " and len(tok.text) <= 3 and tok.text.isalpha() and tok.text[0].isupper()
 
 
 def _mark_title(doc: ArticleText, toks: list[_Tok]) -> None:
@@ -513,6 +537,7 @@ class _Forms:
     def __init__(self, doc: ArticleText, toks: list[_Tok]) -> None:
         res = doc.resources
         self.toks = toks
+        self.text = doc.text
         self.suffixes = tuple(_suffix_key(s) for s in res.place_suffixes) if res else ()
         # A language file's word_prefix, even empty, is the language's own rule; the
         # Arabic-script default serves texts in languages without a file.
@@ -630,7 +655,11 @@ def _lookup(
         got = gaz.lookup(key)
         if got is not None:
             places, country = got
-            return key, method, s, e, _without_admin(toks, i, j, name), places, country
+            if method == "exact" and j - i > 1:
+                written = _written(forms.text, toks, i, j)
+            else:
+                written = _without_admin(toks, i, j, name)
+            return key, method, s, e, written, places, country
     if _CYRILLIC.search(candidates[0][0]):
         for phrase in _lemma_phrases(keys):
             got = gaz.lookup(phrase)
@@ -652,14 +681,28 @@ def _without_admin(toks: list[_Tok], i: int, j: int, name: str) -> str:
     return " ".join(words[lo:hi])
 
 
+def _written(text: str, toks: list[_Tok], i: int, j: int) -> str:
+    """Tokens [i, j) as written ("St. Gallen"), without the administrative words that open
+    or close them."""
+    lo, hi = i, j
+    while lo < hi - 1 and toks[lo].admin:
+        lo += 1
+    while hi - 1 > lo and toks[hi - 1].admin:
+        hi -= 1
+    return text[toks[lo].start : toks[hi - 1].end]
+
+
 def _title(phrase: str) -> str:
     return " ".join(w[:1].upper() + w[1:] for w in phrase.split())
 
 
-def _cue_before(doc: ArticleText, admin: list[tuple[int, int, str]], start: int) -> str | None:
+def _cue_before(
+    doc: ArticleText, admin: list[tuple[int, int, str]], start: int
+) -> tuple[str, int] | None:
+    """The administrative word right before a name, and where that word starts."""
     for a_start, a_end, label in admin:
         if a_end <= start and start - a_end <= 2 and not doc.text[a_end:start].strip():
-            return label
+            return label, a_start
         if a_start >= start:
             break
     return None
@@ -677,9 +720,29 @@ def _cue_after(
     return None
 
 
+def _head_final(doc: ArticleText) -> bool:
+    """Does the language put the administrative word after the name ("Esenyurt ilçesi",
+    "Central Province") rather than before it ("tỉnh Long An", "شهر تهران")? The order of
+    its organisation names ([organisations] head_position) tells."""
+    res = doc.resources
+    return res is not None and res.org_head_position == "final"
+
+
 def _drop_borrowed_cues(doc: ArticleText, hits: list[Hit]) -> None:
-    """An administrative word belongs to the name after it when there is one: in "با شهر
-    تهران" (with the city of Tehran) شهر is Tehran's cue, not با's."""
+    """An administrative word between two names belongs to one of them. Where the language
+    puts it before the name, in "با شهر تهران" (with the city of Tehran) شهر is Tehran's cue,
+    not با's; where it puts it after, in "Şehitkamil ilçesindeki Karataş garajında" ilçe is
+    Şehitkamil's, not Karataş's."""
+    if _head_final(doc):
+        for before, hit in pairwise(hits):
+            if hit.cue_start < 0 or before.end > hit.cue_start:
+                continue
+            gap = doc.text[before.end : hit.cue_start]
+            if len(gap) <= 2 and not gap.strip():
+                if before.cue is None:
+                    before.cue, before.cue_end = hit.cue, hit.cue_start
+                hit.cue, hit.cue_start = None, -1
+        return
     starts = [h.start for h in hits]
     for hit in hits:
         if hit.cue_end < 0:
@@ -688,6 +751,44 @@ def _drop_borrowed_cues(doc: ArticleText, hits: list[Hit]) -> None:
         gap = doc.text[hit.cue_end : hits[k].start] if k < len(hits) else "x"
         if len(gap) <= 2 and not gap.strip():
             hit.cue = None
+
+
+def _opens_into_name(toks: list[_Tok], end: int) -> bool:
+    """Is the administrative word ending at ``end`` capitalised and glued to a capitalised
+    word after it, as part of a longer name ("Western State Hospital"; not "Şehitkamil
+    ilçesindeki Karataş garajında")?"""
+    k = bisect_left([t.end for t in toks], end)
+    if k + 1 >= len(toks) or toks[k].end != end or not toks[k].glued:
+        return False
+    if toks[k].kind not in {"title", "caps"}:
+        return False
+    after = toks[k + 1]
+    return after.kind in {"title", "caps"} and not after.admin
+
+
+def _closes_name(toks: list[_Tok], start: int) -> bool:
+    """Does the administrative word starting at ``start`` follow a capitalised word glued to
+    it, as the head of that name ("Gwinnett County", "Şehitkamil ilçesi")?"""
+    k = bisect_left([t.start for t in toks], start)
+    if k == 0 or k >= len(toks) or toks[k].start != start:
+        return False
+    before = toks[k - 1]
+    return before.glued and before.kind in {"title", "caps"} and not before.admin
+
+
+def _chain_names(toks: list[_Tok], hits: list[Hit]) -> None:
+    """A place glued after another place that carries its own case ending ("İstanbul'un
+    Esenyurt ilçesi") is not glued into a person's or organisation's name by it; two bare
+    names in a row ("Rosa Elena", "Helena Ventura") may well be a person, and a word glued
+    after a name of several words continues that name ("Gwinnett County Police")."""
+    for before, hit in pairwise(hits):
+        if hit.han or before.last != hit.first or not toks[before.last - 1].glued:
+            continue
+        if before.method in {"clitic", "suffix", "lemma"} and before.cue is None:
+            hit.glued_before, hit.prev_key = False, ""
+            before.glued_after, before.next_key = False, ""
+        elif before.tokens > 1 and not hit.uncased:
+            hit.glued_before = True  # "Gwinnett County Police": the name goes on
 
 
 # --------------------------------------------------------------------- the scan
@@ -721,9 +822,14 @@ def _scan(doc: ArticleText, gaz: Gazetteer) -> Scan:
         glued_run[k] = glued_run[k + 1] + 1 if toks[k].glued else 0
         uncased_run[k] = uncased_run[k + 1] + 1 if toks[k].kind == "uncased" else 0
     i = 0
+    han_admin = _han_admin_words(doc.resources)
     while i < n:
         tok = toks[i]
         if tok.kind == "other" or (tok.kind == "lower" and not tok.admin) or len(tok.key) < 2:
+            i += 1
+            continue
+        if tok.kind == "uncased" and _HAN.search(tok.text):
+            hits += _han_hits(doc, gaz, i, tok, han_admin)
             i += 1
             continue
         found = None
@@ -744,6 +850,7 @@ def _scan(doc: ArticleText, gaz: Gazetteer) -> Scan:
             if got is not None:
                 key, method, s, e, name, places, country = got
                 found = Hit(s, e, i, j, name, key, method, places, country, tokens=size)
+                found.abbreviated = size > 1 and doc.text[tok.end : tok.end + 1] == "."
                 break
         if found is None:
             i += 1
@@ -754,14 +861,253 @@ def _scan(doc: ArticleText, gaz: Gazetteer) -> Scan:
         i = found.last
     _adjective_places(doc, gaz, toks=toks, admin=admin, hits=hits, lowercase=lowercase)
     _drop_borrowed_cues(doc, hits)
+    _chain_names(toks, hits)
     title_words = Counter(t.key for t in toks if t.kind == "title")
-    country_terms = [
+    inside = [t.kind == "title" for t in toks if t.kind in {"title", "lower"} and not t.initial]
+    capitalised = len(inside) >= _CASE_SAMPLE and sum(inside) >= _NOUN_CASE_SHARE * len(inside)
+    unknown = _unknown_places(doc, toks, admin, hits, capitalised=capitalised)
+    terms = _country_terms(doc, words, tables)
+    return Scan(hits, lowercase, title_words, terms, capitalised, unknown)
+
+
+def _unknown_places(
+    doc: ArticleText,
+    toks: list[_Tok],
+    admin: list[tuple[int, int, str]],
+    hits: list[Hit],
+    *,
+    capitalised: bool,
+) -> list[Hit]:
+    """Places the gazetteer lacks, named right after an administrative word below the
+    province ("Kecamatan Majalaya", "KCN Tràng Duệ", "xã Minh Đức", "Stadtteil Urfahr",
+    "municipio de Múzquiz"). Where the language puts its administrative words after names
+    (English "Wigan Council"), a capitalised one before a name opens an organisation's name
+    ("City Hall", "District Court"): there only a lower-case one counts, or any in a text
+    that capitalises all its nouns."""
+    if not admin or not toks or toks[0].kind == "uncased" or doc.resources is None:
+        return []
+    stops = doc.resources.place_stop_words
+    final = _head_final(doc)
+    starts = [t.start for t in toks]
+    taken = [(h.start, h.end) for h in hits]
+    out: list[Hit] = []
+    for a_start, a_end, label in admin:
+        if label not in _SUB_PLACES | {"region"}:
+            continue
+        k = bisect_left(starts, a_end)
+        if k >= len(toks) or k == 0 or not toks[k - 1].glued or toks[k - 1].end > a_end:
+            continue  # the name must follow in the same sentence, after spaces only
+        word = doc.text[a_start:a_end]
+        if final and not capitalised and not word[:1].islower():
+            continue
+        last = k
+        while (
+            last < len(toks)
+            and last - k < 3
+            and toks[last].kind in {"title", "caps"}
+            and not toks[last].admin
+            and toks[last].sentence == toks[k].sentence
+            and (last == k or toks[last - 1].glued)
+        ):
+            last += 1
+        if last == k or toks[k].key in stops or toks[k].text.casefold() in stops:
+            continue
+        start, end = toks[k].start, toks[last - 1].end
+        if any(s < end and start < e for s, e in taken):
+            continue
+        name = doc.text[start:end]
+        hit = Hit(start, end, k, last, name, place_key(name), "unknown", (), None)
+        hit.cue, hit.cue_start, hit.tokens = (
+            "admin2" if label == "admin2" else "city",
+            a_start,
+            last - k,
+        )
+        out.append(hit)
+    return out
+
+
+def _country_terms(
+    doc: ArticleText, words: _DocWords, tables: dict[str, _Terms]
+) -> list[tuple[int, int, str, str]]:
+    """Hits of the language's ``[places] countries`` and ``demonyms`` tables. A script written
+    without spaces (word_boundaries = false) has no words to look up one by one: its
+    lexicons are matched anywhere in the text."""
+    res = doc.resources
+    if res is not None and not res.raw.get("language", {}).get("word_boundaries", True):
+        lexicons = (("name", res.country_names), ("demonym", res.demonyms))
+        return sorted(
+            (hit.start, hit.end, hit.label, kind)
+            for kind, lexicon in lexicons
+            for hit in lexicon.finditer(doc.folded)
+        )
+    return [
         (hit.start, hit.end, hit.label, kind)
         for kind in ("name", "demonym")
         if tables.get(kind)
         for hit in words.finditer(tables[kind])
     ]
-    return Scan(hits, lowercase, title_words, country_terms)
+
+
+# --------------------------------------------------------------------- Chinese script
+
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_HAN_LONGEST = 8
+_HAN_UNKNOWN = 4  # characters of a sub-place the gazetteer lacks (金水 in 郑州市金水区)
+_SUB_PLACES = frozenset({"admin2", "city"})
+
+
+def _han_admin_words(res: LanguageResources | None) -> dict[str, str]:
+    """The language's administrative words written in Chinese script (省, 市, 区, 街道)."""
+    if res is None:
+        return {}
+    places = res.raw.get("places", {})
+    table = places.get("admin_words", {}) if isinstance(places, dict) else {}
+    return {
+        str(term): str(label) for term, label in dict(table).items() if _HAN.fullmatch(str(term))
+    }
+
+
+def _han_cue(text: str, at: int, admin: dict[str, str]) -> tuple[str, str] | None:
+    """The longest administrative word starting at ``at``: (word, label)."""
+    for size in range(min(7, len(text) - at), 0, -1):
+        word = text[at : at + size]
+        label = admin.get(word)
+        if label is not None:
+            return word, label
+    return None
+
+
+def _han_hits(
+    doc: ArticleText, gaz: Gazetteer, k: int, tok: _Tok, admin: dict[str, str]
+) -> list[Hit]:
+    """Place and country names in a run of Chinese characters, which has no spaces to split
+    it into words: the longest gazetteer name at each character, left to right (forward
+    maximum matching). An address runs from the biggest place to the smallest (河南省郑州市
+    金水区): a name written right after a place, with a sub-place word (区, 县, 镇, 街道),
+    is inside that place, even when the gazetteer knows the name only from elsewhere or not
+    at all."""
+    text = doc.text
+    res = doc.resources
+    stop_chars = frozenset(w for w in res.place_stop_words if len(w) == 1) if res else frozenset()
+    out: list[Hit] = []
+    for run in _HAN.finditer(text, tok.start, tok.end):
+        p, end = run.start(), run.end()
+        parent: Hit | None = None
+        parent_stop = -1  # where the parent's name and administrative word end
+        while p < end:
+            container = parent if parent is not None and parent_stop == p else None
+            hit = _han_name(text, gaz, p, end, k)
+            if hit is None and container is not None:
+                hit = _han_unknown(
+                    text, p, end, k, admin=admin, parent=container, stop_chars=stop_chars
+                )
+            if hit is None:
+                p += 1
+                continue
+            stop = hit.end
+            own = None if hit.within else _han_own_cue(hit.key, admin)
+            cue = None if own is not None else _han_cue(text, hit.end, admin)
+            if cue is not None and not hit.within:
+                # The administrative word is written as part of the name (石川縣, 郑州市).
+                hit.cue = cue[1]
+                stop += len(cue[0])
+                hit.end, hit.name = stop, text[hit.start : stop]
+            elif own is not None:
+                hit.cue = own
+            if container is not None and hit.places and not hit.within:
+                _narrow_within(hit, container)
+            out.append(hit)
+            parent, parent_stop = (hit, stop) if hit.places else (None, -1)
+            p = stop
+    return out
+
+
+def _han_own_cue(key: str, admin: dict[str, str]) -> str | None:
+    """The label of an administrative word that ends the name itself (长安镇, 郑州市)."""
+    for size in range(min(7, len(key) - 2), 0, -1):
+        label = admin.get(key[-size:])
+        if label is not None:
+            return label
+    return None
+
+
+def _han_name(text: str, gaz: Gazetteer, p: int, end: int, k: int) -> Hit | None:
+    """The longest gazetteer name (two characters or more) starting at ``p``."""
+    for size in range(min(_HAN_LONGEST, end - p), 1, -1):
+        key = text[p : p + size]
+        got = gaz.lookup(key)
+        if got is None or not (got[0] or got[1]):
+            continue
+        return Hit(p, p + size, k, k + 1, key, key, "exact", got[0], got[1], uncased=True, han=True)
+    return None
+
+
+def _han_unknown(
+    text: str,
+    p: int,
+    end: int,
+    k: int,
+    *,
+    admin: dict[str, str],
+    parent: Hit,
+    stop_chars: frozenset[str],
+) -> Hit | None:
+    """A sub-place the gazetteer lacks, right after the place holding it: one to four
+    characters and a sub-place word (金水区, 民治街道), named with that word. Characters that
+    the language file lists as place stop words on their own (的, 一) are never in one."""
+    anchor = parent.places[0]
+    for size in range(1, min(_HAN_UNKNOWN, end - p - 1) + 1):
+        cue = _han_cue(text, p + size, admin)
+        if cue is None or cue[1] not in _SUB_PLACES:
+            continue
+        if any(ch in stop_chars for ch in text[p : p + size]):
+            return None  # 巴拉那州的一个市: a phrase, not a name
+        name = text[p : p + size + len(cue[0])]
+        entry = GazetteerEntry(
+            0,
+            text[p : p + size],
+            "",
+            anchor.country,
+            anchor.admin1,
+            anchor.admin_code,
+            anchor.lat,
+            anchor.lon,
+            0,
+            "admin2" if cue[1] == "admin2" else "city",
+        )
+        hit = Hit(p, p + len(name), k, k + 1, name, name, "exact", (entry,), None)
+        hit.uncased, hit.han, hit.within, hit.cue = True, True, True, entry.feature
+        return hit
+    return None
+
+
+def _narrow_within(hit: Hit, parent: Hit) -> None:
+    """A known name right after its container: keep the readings inside the container; a
+    sub-place word with none inside (龙华区 after 深圳, where GeoNames knows only another
+    Longhua) makes it a sub-place of the container the gazetteer lacks."""
+    regions = {(e.country, e.admin1) for e in parent.places}
+    inside = tuple(e for e in hit.places if (e.country, e.admin1) in regions)
+    if inside:
+        hit.places, hit.within = inside, True
+        return
+    small = all(e.population < _HAN_TOWN_ELSEWHERE for e in hit.places)
+    if hit.cue not in _SUB_PLACES and not (hit.cue is None and small):
+        return  # 北京上海: two cities named in a row, not one inside the other
+    anchor = parent.places[0]
+    entry = GazetteerEntry(
+        0,
+        hit.key,
+        "",
+        anchor.country,
+        anchor.admin1,
+        anchor.admin_code,
+        anchor.lat,
+        anchor.lon,
+        0,
+        "admin2" if hit.cue == "admin2" else "city",
+    )
+    hit.places, hit.country, hit.within = (entry,), None, True
+    hit.cue = hit.cue or "city"
 
 
 def _acronym(gaz: Gazetteer, tok: _Tok, i: int) -> Hit | None:
@@ -777,9 +1123,16 @@ def _name_like(
     doc: ArticleText, gaz: Gazetteer, tok: _Tok | None, lowercase: frozenset[str]
 ) -> bool:
     """Could this capitalised neighbour be part of a person's or organisation's name (a first
-    name, a title, "Department")? Not if it is a common word (used in lower case elsewhere in
-    the article), an administrative word, or a word that opens many place names (North, San)."""
-    if tok is None or tok.kind != "title" or tok.admin or tok.key in lowercase:
+    name, a title, "Department")? Yes if the language file lists it as a given name (the
+    Vietnamese "Thị", "Văn" are common words too); not if it is a common word (used in lower
+    case elsewhere in the article), an administrative word, or a word that opens many place
+    names (North, San)."""
+    if tok is None or tok.kind != "title" or tok.admin:
+        return False
+    given = _given_names(doc.resources)
+    if given is not None and tok.key in given:
+        return True
+    if tok.key in lowercase:
         return False
     return not gaz.is_prefix_word(tok.key)
 
@@ -796,20 +1149,28 @@ def _describe(
     first, last = toks[hit.first], toks[hit.last - 1]
     hit.uncased = first.kind == "uncased"
     inside = {toks[k].admin for k in range(hit.first, hit.last) if toks[k].admin}
-    hit.cue = _cue_before(doc, admin, hit.start)
-    if hit.cue is None:
-        after_cue = _cue_after(doc, admin, last.end)
-        if after_cue is not None:
-            hit.cue, hit.cue_end = after_cue
-        elif inside:
-            hit.cue = next(iter(inside))
+    before_cue = _cue_before(doc, admin, hit.start)
+    after_cue = _cue_after(doc, admin, last.end)
+    hit.in_name = after_cue is not None and _opens_into_name(toks, after_cue[1])
+    if hit.in_name:
+        after_cue = None  # "Western State Hospital", "Ohio State University": a name
+    if before_cue is not None and _head_final(doc) and _closes_name(toks, before_cue[1]):
+        before_cue = None  # "Gwinnett County Police": County is Gwinnett's
+    if after_cue is not None and (before_cue is None or _head_final(doc)):
+        hit.cue, hit.cue_end = after_cue
+    elif before_cue is not None:
+        hit.cue, hit.cue_start = before_cue
+    elif inside:
+        hit.cue = next(iter(inside))
     hit.weak = first.initial or first.kind == "caps" or (hit.uncased and hit.tokens == 1)
     before = toks[hit.first - 1] if hit.first and toks[hit.first - 1].glued else None
+    # "Mr. Patterson", "Dr. Linz", "St. Patrick's Day": after an abbreviation, a name.
+    titled = before is not None and doc.text[before.end : before.end + 1] == "."
     if before is not None and before.initial:
         before = None  # a sentence's first word is capitalised whatever it is ("Given Tunisia")
     after = toks[hit.last] if hit.last < len(toks) and last.glued else None
-    hit.glued_before = _name_like(doc, gaz, before, lowercase)
-    hit.glued_after = _name_like(doc, gaz, after, lowercase)
+    hit.glued_before = titled or _name_like(doc, gaz, before, lowercase)
+    hit.glued_after = hit.in_name or _name_like(doc, gaz, after, lowercase)
     hit.prev_key = before.key if before is not None and hit.glued_before else ""
     hit.next_key = after.key if after is not None and hit.glued_after else ""
 
@@ -921,9 +1282,25 @@ class _Context:
                 self.named_regions[(entry.country, entry.admin1)].add(hit.key)
 
 
-def _allowed(hit: Hit, entries: Iterable[GazetteerEntry]) -> list[GazetteerEntry]:
+def _allowed(hit: Hit, entries: Iterable[GazetteerEntry], ctx: _Context) -> list[GazetteerEntry]:
+    """A district needs an administrative word, a name of several words, or a province the
+    article is about ("Kadıköy, Beşiktaş ve Bakırköy" among İstanbul's places, "le Hainaut"
+    with Wallonie). That last only for an ISO 3166-2 unit (a typed one: a Belgian province,
+    a French département) or one in the language's own country: GeoNames' other districts
+    include thousands of US counties named like people (Jefferson, Taylor)."""
     cue = hit.cue
-    return [e for e in entries if e.feature != "admin2" or cue == "admin2" or hit.tokens > 1]
+    return [
+        e
+        for e in entries
+        if e.feature != "admin2"
+        or cue in _SUB_PLACES
+        or hit.tokens > 1
+        or (
+            not hit.uncased
+            and (e.country == ctx.default or bool(e.kind))
+            and ctx.region(e.country, e.admin1, hit.key) > 0
+        )
+    ]
 
 
 @lru_cache(maxsize=100_000)
@@ -951,7 +1328,7 @@ def _score(entry: GazetteerEntry, hit: Hit, ctx: _Context) -> float:
 def _best(
     hit: Hit, ctx: _Context, entries: tuple[GazetteerEntry, ...] | None = None
 ) -> GazetteerEntry | None:
-    allowed = _allowed(hit, hit.places if entries is None else entries)
+    allowed = _allowed(hit, hit.places if entries is None else entries, ctx)
     if not allowed:
         return None
     return max(allowed, key=lambda e: _score(e, hit, ctx))
@@ -984,10 +1361,32 @@ def _personal(scan: Scan, hit: Hit, surnames: frozenset[str]) -> bool:
     return False
 
 
-def _surnames(scan: Scan) -> frozenset[str]:
+def _surnames(doc: ArticleText, scan: Scan) -> frozenset[str]:
     """One-word names that the article also writes after a first name ("Bob Jones", "Michael
-    Jordan"): their other mentions are that person too."""
-    return frozenset(h.key for h in scan.hits if h.prev_key and h.tokens == 1)
+    Jordan"): their other mentions are that person too. In a text that capitalises its
+    nouns (German), a capitalised word before a name says little ("Stadtverkehr Bremen",
+    "Arbeitsinspektorat Linz"): there it must be a given name of the language file."""
+    given = _given_names(doc.resources) if scan.nouns_capitalised else None
+    return frozenset(
+        h.key
+        for h in scan.hits
+        if h.prev_key and h.tokens == 1 and (given is None or h.prev_key in given)
+    )
+
+
+_GIVEN_NAMES_MIN = 50
+_GIVEN: dict[int, tuple[LanguageResources, frozenset[str]]] = {}
+
+
+def _given_names(res: LanguageResources | None) -> frozenset[str] | None:
+    """The language's given names as token keys; None when its file lists too few to judge."""
+    if res is None or len(res.given_names) < _GIVEN_NAMES_MIN:
+        return None
+    got = _GIVEN.get(id(res))
+    if got is None or got[0] is not res:
+        got = (res, frozenset(place_key(n, res.case_map) for n in res.given_names))
+        _GIVEN[id(res)] = got
+    return got[1]
 
 
 @lru_cache(maxsize=100_000)
@@ -1006,12 +1405,14 @@ def _keep(doc: ArticleText, scan: Scan, hit: Hit, entry: GazetteerEntry, ctx: _C
     """Is this hit a place mention at all (rather than a common word or part of a name)?
     Evidence against (a stop word, an agreement it qualifies, a name it is glued into, a
     lower-case twin) always counts; an administrative word only lowers the size needed."""
-    if hit.associative or _stop_word(doc, hit):
-        return False
     # An administrative word vouches only for a place of its kind: "استان جامعه" (the
-    # province's society) does not make جامعه the town Djamaa.
+    # province's society) does not make جامعه the town Djamaa. It outweighs a stop word
+    # ("استان مرکزی" is Markazi province, bare "مرکزی" the adjective "central").
     cue = "admin1" if hit.cue == "region" else hit.cue
     cued = cue is not None and entry.feature == cue
+    beside = cued and (hit.cue_start >= 0 or hit.cue_end >= 0)  # not a word of the name
+    if hit.associative or (_stop_word(doc, hit) and not beside):
+        return False
     population = entry.population
     local = (
         ctx.country(entry.country, hit.key) > 0
@@ -1019,6 +1420,14 @@ def _keep(doc: ArticleText, scan: Scan, hit: Hit, entry: GazetteerEntry, ctx: _C
     )
     if hit.method == "acronym":
         return population >= _ACRONYM_CITY
+    if hit.han:
+        # Any two characters may spell some town's name (新华, 平安): a bare name must be
+        # a big city, or a town of a country or province the article is about.
+        if cued or hit.within or hit.key in ctx.kept_keys:
+            return True
+        if len(hit.key) > 2:
+            return population >= _HAN_TOWN or local
+        return population >= _HAN_CITY or (local and population >= _HAN_LOCAL)
     if hit.uncased:
         # Without capitals every word is a candidate, and many common words are some town's
         # name in Arabic or Persian transliteration (اگر Eger, كان Caen): one bare word must be
@@ -1030,16 +1439,36 @@ def _keep(doc: ArticleText, scan: Scan, hit: Hit, entry: GazetteerEntry, ctx: _C
             return True
         if hit.tokens > 1:
             return population >= _UNCASED_LOCAL or local
+        if not _ARABIC.match(hit.key):
+            # Scripts that write their vowels (Devanagari, Bengali, Thai) spell far fewer
+            # common words the way some town is spelt: a province or town of a country the
+            # article is about is enough.
+            if local:
+                return population >= _UNCASED_LOCAL
+            return entry.feature == "city" and population >= _UNCASED_NAMED
         named = ctx.country(entry.country, hit.key) >= _NAMED_BOOST
         if entry.feature != "city" and not named:
             return False
+        if named:
+            # A province and its capital share the name (القصرين): the province's size counts.
+            population = max(
+                [population]
+                + [
+                    e.population
+                    for e in hit.places
+                    if e.country == entry.country and e.feature == "admin1"
+                ]
+            )
         if named:
             return population >= _UNCASED_NAMED
         if local:
             return population >= _UNCASED_DOMESTIC
         return letters >= 4 and population >= _HUGE_CITY
-    if hit.glued_before:
+    if hit.glued_before and not cued:
         return False
+    if hit.abbreviated:
+        # "St. Gallen" is a town, "St. Mary's Hospital" or "St. James Church" is not.
+        return not hit.glued_after and (population >= _LOCAL_CITY or local)
     if hit.tokens > 1:
         return True
     if hit.method == "exact" and hit.key in scan.lowercase_words:
@@ -1048,9 +1477,12 @@ def _keep(doc: ArticleText, scan: Scan, hit: Hit, entry: GazetteerEntry, ctx: _C
         return True
     inflected = hit.method in {"suffix", "clitic", "lemma"}
     weak = (hit.weak and not inflected) or hit.glued_after
-    if hit.key not in _own_keys(entry.name, entry.name_en):
+    native = not hit.key.isascii() and entry.name.isascii() and len(hit.key) >= _NATIVE_ALIAS
+    if hit.key not in _own_keys(entry.name, entry.name_en) and not native:
         # An alias, not the place's own name: GeoNames lists many short or foreign ones
-        # ("No", "We", "Его", "Hamas" for Hamm) that are common words in some language.
+        # ("No", "We", "Его", "Hamas" for Hamm) that are common words in some language. A
+        # longer name in another script than GeoNames' own (Темиртау for Temirtau) is the
+        # place's name in the article's language, not a foreign alias.
         nearby = ctx.region(entry.country, entry.admin1, hit.key) > 0
         if len(hit.key) <= 3:
             return population >= _HUGE_CITY
@@ -1058,7 +1490,8 @@ def _keep(doc: ArticleText, scan: Scan, hit: Hit, entry: GazetteerEntry, ctx: _C
             return population >= _HUGE_CITY or nearby
         return population >= _ALIAS_CITY or nearby or (local and population >= _LOCAL_CITY)
     if weak:
-        return population >= _BIG_CITY or (local and population >= _LOCAL_CITY)
+        district = entry.feature == "admin2" and ctx.region(entry.country, entry.admin1, hit.key)
+        return population >= _BIG_CITY or (local and population >= _LOCAL_CITY) or bool(district)
     return True
 
 
@@ -1087,11 +1520,15 @@ def _country_hits(doc: ArticleText, scan: Scan, surnames: frozenset[str]) -> lis
         foreign = hit.method != "acronym" and not country.used_in(lang)
         if foreign and (len(hit.key) < 5 or hit.weak):
             continue
-        if hit.tokens == 1 and hit.method == "exact":
-            if hit.key in scan.lowercase_words and not hit.uncased:
-                continue
-            if hit.glued_before:
-                continue
+        if hit.glued_before:
+            continue  # inside a name: "Carbonífera Santa Lucía", "Stadtverkehr Bremen"
+        if (
+            hit.tokens == 1
+            and hit.method == "exact"
+            and not hit.uncased
+            and hit.key in scan.lowercase_words
+        ):
+            continue
         if _personal(scan, hit, surnames):
             continue
         out.append(hit)
@@ -1163,7 +1600,7 @@ class Resolution:
 def resolve_toponyms(doc: ArticleText, gazetteer: Gazetteer) -> Resolution:
     """Kept place hits with their resolved entry and confidence, and the kept country-name hits."""
     scan = scan_toponyms(doc, gazetteer)
-    surnames = _surnames(scan)
+    surnames = _surnames(doc, scan)
     candidates = _country_hits(doc, scan, surnames)
     chosen = {id(h) for h in candidates}
     named = Counter(h.country.code for h in candidates if h.country is not None)
@@ -1201,16 +1638,56 @@ def resolve_toponyms(doc: ArticleText, gazetteer: Gazetteer) -> Resolution:
         ctx.update(kept)
     countries += [h for h in shared if h not in as_places]
     countries.sort(key=lambda h: h.start)
+    kept += _resolve_unknown(scan, kept, ctx)
     kept.sort(key=lambda item: item[0].start)
     return Resolution(tuple(kept), tuple(countries))
+
+
+def _resolve_unknown(
+    scan: Scan, kept: list[tuple[Hit, GazetteerEntry, float]], ctx: _Context
+) -> list[tuple[Hit, GazetteerEntry, float]]:
+    """Places the gazetteer lacks are placed in the article's country: the one it names
+    most, else its places' country, else the language's. A place the article also names
+    after the unknown one ("Kecamatan Majalaya, Kabupaten Bandung") lends its province
+    and point."""
+    if not scan.unknown:
+        return []
+    votes = Counter(entry.country for _hit, entry, _c in kept)
+    country = next(
+        iter([c for c, _n in ctx.named.most_common(1)] + [c for c, _n in votes.most_common(1)]),
+        ctx.default,
+    )
+    if not country:
+        return []
+    out = []
+    for hit in scan.unknown:
+        after = sorted((h.start, e) for h, e, _c in kept if 0 <= h.start - hit.end <= _ADDRESS_GAP)
+        near = after[0][1] if after and after[0][1].country == country else None
+        entry = GazetteerEntry(
+            0,
+            hit.name,
+            "",
+            country,
+            near.admin1 if near else "",
+            near.admin_code if near else None,
+            near.lat if near else None,
+            near.lon if near else None,
+            0,
+            "admin2" if hit.cue == "admin2" else "city",
+        )
+        out.append((hit, entry, 0.6))
+    return out
 
 
 def _group_key(
     hit: Hit, entry: GazetteerEntry, cities: dict[tuple[str, str], GazetteerEntry]
 ) -> tuple[str, int, str]:
-    """One mention per place; a province told by its capital's name (استان قزوین and قزوین,
-    tỉnh X and X) is the same mention as that city."""
-    if entry.feature == "admin1":
+    """One mention per place; a province or district told by its seat's name (استان قزوین and
+    قزوین, tỉnh X and X, Esenyurt ilçesi and Esenyurt) is the same mention as that city."""
+    if not entry.geonameid and hit.within:
+        # A sub-place the gazetteer lacks, with or without its sub-place word (龙华, 龙华区).
+        return ("within", 0, f"{entry.admin_code} {entry.name}")
+    if entry.feature in {"admin1", "admin2"}:
         city = cities.get((entry.admin_code or "", place_key(hit.name)))
         if city is not None:
             entry = city

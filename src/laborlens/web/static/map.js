@@ -19,7 +19,17 @@ function popupFor(properties) {
   return box;
 }
 
+// Type -> colour, from the page's legend (style.css defines each type's --type colour).
+function typeColours() {
+  const colours = {};
+  for (const item of document.querySelectorAll(".type-legend [data-type]")) {
+    colours[item.dataset.type] = getComputedStyle(item).getPropertyValue("--type").trim();
+  }
+  return colours;
+}
+
 async function drawMap(box) {
+  const colours = typeColours();
   const map = L.map(box, { worldCopyJump: true }).setView([25, 15], 2);
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution("Natural Earth");
@@ -30,10 +40,15 @@ async function drawMap(box) {
       style: { color: "#90a4ae", weight: 1, fillColor: "#eceff1", fillOpacity: 1 },
     }).addTo(map);
   }
-  const data = await (await fetch(box.dataset.geojson)).json();
+  // The event list's own places come with the page; the map page fetches every match.
+  const data = box.dataset.points
+    ? JSON.parse(box.dataset.points)
+    : await (await fetch(box.dataset.geojson)).json();
   const dots = L.geoJSON(data, {
-    pointToLayer: (_feature, latlng) =>
-      L.circleMarker(latlng, { radius: 7, color: "#4a148c", fillColor: "#ab47bc", fillOpacity: 0.8 }),
+    pointToLayer: (feature, latlng) => {
+      const colour = colours[feature.properties.type] || "#78909c";
+      return L.circleMarker(latlng, { radius: 7, color: "#fff", weight: 1.5, fillColor: colour, fillOpacity: 0.9 });
+    },
     onEachFeature: (feature, layer) => layer.bindPopup(() => popupFor(feature.properties)),
   }).addTo(map);
   const count = dots.getLayers().length;
