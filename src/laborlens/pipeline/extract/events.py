@@ -52,12 +52,15 @@ BACKDROP_RATIO = 0.4
 # realised in the headline, or realised and mentioned more than once. "Wage talks" named once in
 # a report of a minister's meeting leave it a meeting.
 REFRAME_MIN_HITS = 2
+
+
 # Frames, applied in order: a type told with enough realised evidence where news puts its
-# main event takes over from the main type it frames. Unpaid wages or a closure behind a
-# strike, a protest, a settlement or a union's open letter are the grievance, not the story (the codebook's layoff is
-# "without a union action being the story"); an arrest or dismissal after a protest, a strike
-# or a union's founding is the news when the headline tells it; a court ruling or lawsuit
-# about dismissals, arrests or a strike is the legal event.
+# main event takes over from the main type it frames. Unpaid wages, a closure or a deadly
+# accident behind a strike, a protest, a settlement or a union's open letter are the
+# grievance, not the story (the codebook's layoff is "without a union action being the
+# story"); an arrest or dismissal after a protest, a strike or a union's founding is the news
+# when the headline tells it; a court ruling or lawsuit about dismissals, arrests or a strike
+# is the legal event.
 @dataclass(frozen=True, slots=True)
 class _Frame:
     frame: str
@@ -71,6 +74,8 @@ FRAMING = (
     _Frame("protest", frozenset({"layoff"}), 0.4),
     _Frame("agreement", frozenset({"layoff"}), 0.4),
     _Frame("demand", frozenset({"layoff"}), 0.6),
+    _Frame("strike", frozenset({"accident"}), 0.5),
+    _Frame("protest", frozenset({"accident"}), 0.5),
     _Frame("repression", frozenset({"strike", "protest", "organizing"}), 0.5, headline_only=True),
     _Frame("legal", frozenset({"layoff", "repression", "strike", "protest"}), 0.5),
 )

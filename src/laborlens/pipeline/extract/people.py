@@ -571,10 +571,13 @@ def _with_further_on(
 
 
 def _apposition_role(finder: _Finder, person: _Person) -> None:
-    """'Name, title of Org' right after an honorific-introduced name."""
+    """'Name, title of Org' or 'Name - title' right after an honorific-introduced name; a
+    title before the name is not its apposition."""
     for role in finder.roles:
+        if role.start < person.end:
+            continue
         gap = finder.doc.text[person.end : role.start]
-        if 0 <= len(gap) <= 3 and gap.strip(" ,،") == "":
+        if len(gap) <= 3 and gap.strip(" ,،-–—") == "":
             person.role = role.label
             person.spans.append((role.start, role.end))
             org = finder.org_after(role.end + 1)

@@ -18,8 +18,16 @@ population, countries named in the article (or the language's default country), 
 of the article's other places, and the administrative word (tỉnh, استان, область) that
 decides between a province and its capital city.
 
+Chinese script has no spaces: each run of characters is scanned for the longest gazetteer
+name at each character, an address read from the biggest place to the smallest (河南省郑州
+市金水区), a sub-place the gazetteer lacks taken from its sub-place word (区, 镇, 街道). In
+scripts with capitals, a name right after an administrative word below the province
+("Kecamatan Majalaya", "xã Minh Đức", "Stadtteil Urfahr") is a place even when the gazetteer
+lacks it, placed in the article's country.
+
 The scan is shared with ``extract_countries`` (it also finds country names); it is cached
-per document.
+per document. Which of the places are where the event happened is decided later, from the
+article's structure (``assemble._event_places``).
 """
 
 from __future__ import annotations
@@ -77,6 +85,7 @@ _CASE_SAMPLE = 40
 _HAN_LOCAL = 100_000
 _HAN_TOWN = 20_000
 _NATIVE_ALIAS = 5
+_NATIVE_CITY = 150_000
 _ADDRESS_GAP = 40  # characters between a place and the one holding it in an address
 _HAN_TOWN_ELSEWHERE = 100_000  # a name right after a city, known only far away: inside it
 _NAMED_BOOST = 3.0
@@ -223,6 +232,15 @@ def _lemma_phrases(words: Sequence[str]) -> list[str]:
         if phrase not in out:
             out.append(phrase)
     return out
+
+
+def _adjectival(name: str) -> bool:
+    """Is this Cyrillic word an adjective with no place reading ("Центрального", "Восточная")?
+    GeoNames names many city districts after such words."""
+    if " " in name or not _CYRILLIC.search(name):
+        return False
+    parses = _parses(name.lower())
+    return bool(parses) and parses[0][1] in {"ADJF", "ADJS", "PRTF"}
 
 
 def _adjective_stem(word: str) -> str | None:
@@ -813,6 +831,8 @@ def _scan(doc: ArticleText, gaz: Gazetteer) -> Scan:
     admin = _admin_words(words, tables)
     forms = _Forms(doc, toks)
     lowercase = frozenset(t.key for t in toks if t.kind == "lower")
+    inside = [t.kind == "title" for t in toks if t.kind in {"title", "lower"} and not t.initial]
+    capitalised = len(inside) >= _CASE_SAMPLE and sum(inside) >= _NOUN_CASE_SHARE * len(inside)
     hits: list[Hit] = []
     n = len(toks)
     # How many tokens from each one on are glued together (run) and have no capitals.
@@ -855,7 +875,15 @@ def _scan(doc: ArticleText, gaz: Gazetteer) -> Scan:
         if found is None:
             i += 1
             continue
-        _describe(doc, gaz, toks=toks, admin=admin, hit=found, lowercase=lowercase)
+        _describe(
+            doc,
+            gaz,
+            toks=toks,
+            admin=admin,
+            hit=found,
+            lowercase=lowercase,
+            nouns_capitalised=capitalised,
+        )
         found.associative = bool(found.places) and _associative(words, tables, found)
         hits.append(found)
         i = found.last
@@ -863,8 +891,6 @@ def _scan(doc: ArticleText, gaz: Gazetteer) -> Scan:
     _drop_borrowed_cues(doc, hits)
     _chain_names(toks, hits)
     title_words = Counter(t.key for t in toks if t.kind == "title")
-    inside = [t.kind == "title" for t in toks if t.kind in {"title", "lower"} and not t.initial]
-    capitalised = len(inside) >= _CASE_SAMPLE and sum(inside) >= _NOUN_CASE_SHARE * len(inside)
     unknown = _unknown_places(doc, toks, admin, hits, capitalised=capitalised)
     terms = _country_terms(doc, words, tables)
     return Scan(hits, lowercase, title_words, terms, capitalised, unknown)
@@ -1145,6 +1171,7 @@ def _describe(
     admin: list[tuple[int, int, str]],
     hit: Hit,
     lowercase: frozenset[str],
+    nouns_capitalised: bool = False,
 ) -> None:
     first, last = toks[hit.first], toks[hit.last - 1]
     hit.uncased = first.kind == "uncased"
@@ -1154,8 +1181,17 @@ def _describe(
     hit.in_name = after_cue is not None and _opens_into_name(toks, after_cue[1])
     if hit.in_name:
         after_cue = None  # "Western State Hospital", "Ohio State University": a name
-    if before_cue is not None and _head_final(doc) and _closes_name(toks, before_cue[1]):
-        before_cue = None  # "Gwinnett County Police": County is Gwinnett's
+    # Where administrative words follow names, one before a name is the head of the name
+    # before it ("Gwinnett County Police") or opens an organisation ("County Hall").
+    if (
+        before_cue is not None
+        and _head_final(doc)
+        and (
+            _closes_name(toks, before_cue[1])
+            or not (nouns_capitalised or doc.text[before_cue[1]].islower())
+        )
+    ):
+        before_cue = None
     if after_cue is not None and (before_cue is None or _head_final(doc)):
         hit.cue, hit.cue_end = after_cue
     elif before_cue is not None:
@@ -1232,6 +1268,23 @@ def _adjective_places(
 # --------------------------------------------------------------------- decisions
 
 
+@lru_cache(maxsize=64)
+def _home_countries(lang: str) -> frozenset[str]:
+    """Countries where ``lang`` is an official or de facto language (CLDR via babel)."""
+    try:
+        import pycountry  # noqa: PLC0415
+        from babel.languages import get_official_languages  # noqa: PLC0415
+    except ImportError:
+        return frozenset()
+    return frozenset(
+        c.alpha_2
+        for c in pycountry.countries
+        if any(
+            code.split("_")[0] == lang for code in get_official_languages(c.alpha_2, de_facto=True)
+        )
+    )
+
+
 class _Context:
     """What the article says about where it is: countries named in it (or the language's
     default), and the countries and provinces of the places resolved in the previous round.
@@ -1244,6 +1297,7 @@ class _Context:
         self.named_spans = spans
         res = doc.resources
         self.default = res.default_country if res is not None else None
+        self.home = _home_countries(doc.lang)
         self.country_keys: dict[str, set[str]] = {}
         self.region_keys: dict[tuple[str, str], set[str]] = {}
         self.named_regions: dict[tuple[str, str], set[str]] = {}
@@ -1309,7 +1363,9 @@ def _name_key(name: str) -> str:
 
 
 def _score(entry: GazetteerEntry, hit: Hit, ctx: _Context) -> float:
-    score = math.log10(entry.population + 10) + ctx.country(entry.country, hit.key)
+    # A district without a seat city in GeoNames has no population; it is a town's size.
+    population = entry.population or (_LOCAL_CITY if entry.feature == "admin2" else 0)
+    score = math.log10(population + 10) + ctx.country(entry.country, hit.key)
     score += ctx.region(entry.country, entry.admin1, hit.key)
     if _name_key(entry.name) == hit.key or _name_key(entry.name_en) == hit.key:
         score += 0.5  # the place's own name, not a historical or foreign alias (Augusta)
@@ -1322,6 +1378,8 @@ def _score(entry: GazetteerEntry, hit: Hit, ctx: _Context) -> float:
         score += 1.0
     if entry.feature == "admin2":
         score -= 2.0
+        if ctx.region(entry.country, entry.admin1, hit.key) > 0:
+            score += 3.0  # a district of a province the article is about (Tuzla in İstanbul)
     return score
 
 
@@ -1477,22 +1535,31 @@ def _keep(doc: ArticleText, scan: Scan, hit: Hit, entry: GazetteerEntry, ctx: _C
         return True
     inflected = hit.method in {"suffix", "clitic", "lemma"}
     weak = (hit.weak and not inflected) or hit.glued_after
-    native = not hit.key.isascii() and entry.name.isascii() and len(hit.key) >= _NATIVE_ALIAS
-    if hit.key not in _own_keys(entry.name, entry.name_en) and not native:
+    if hit.key not in _own_keys(entry.name, entry.name_en):
         # An alias, not the place's own name: GeoNames lists many short or foreign ones
         # ("No", "We", "Его", "Hamas" for Hamm) that are common words in some language. A
-        # longer name in another script than GeoNames' own (Темиртау for Temirtau) is the
-        # place's name in the article's language, not a foreign alias.
+        # longer name in another script than GeoNames' own (Темиртау for Temirtau) is more
+        # likely the place's name in the article's language: a smaller city will do.
+        native = (
+            not hit.key.isascii()
+            and entry.name.isascii()
+            and len(hit.key) >= _NATIVE_ALIAS
+            and not _adjectival(hit.name)
+        )
         nearby = ctx.region(entry.country, entry.admin1, hit.key) > 0
         if len(hit.key) <= 3:
             return population >= _HUGE_CITY
         if weak:
             return population >= _HUGE_CITY or nearby
-        return population >= _ALIAS_CITY or nearby or (local and population >= _LOCAL_CITY)
+        big = _NATIVE_CITY if native else _ALIAS_CITY
+        return population >= big or nearby or (local and population >= _LOCAL_CITY)
     if weak:
         district = entry.feature == "admin2" and ctx.region(entry.country, entry.admin1, hit.key)
         return population >= _BIG_CITY or (local and population >= _LOCAL_CITY) or bool(district)
-    return True
+    # A small town of a country the article gives no other sign of, and where its language
+    # is not spoken, is more often a word of a name ("Palmas del Río S.A.S.") than the place
+    # of the news.
+    return local or population >= _LOCAL_CITY or hit.tokens > 1 or entry.country in ctx.home
 
 
 def _confidence(hit: Hit, entry: GazetteerEntry, ctx: _Context) -> float:
@@ -1522,6 +1589,8 @@ def _country_hits(doc: ArticleText, scan: Scan, surnames: frozenset[str]) -> lis
             continue
         if hit.glued_before:
             continue  # inside a name: "Carbonífera Santa Lucía", "Stadtverkehr Bremen"
+        if _stop_word(doc, hit) and hit.method != "acronym":
+            continue  # a word the language file says is never a place: Persian مالی "financial"
         if (
             hit.tokens == 1
             and hit.method == "exact"
@@ -1688,7 +1757,11 @@ def _group_key(
         # A sub-place the gazetteer lacks, with or without its sub-place word (龙华, 龙华区).
         return ("within", 0, f"{entry.admin_code} {entry.name}")
     if entry.feature in {"admin1", "admin2"}:
-        city = cities.get((entry.admin_code or "", place_key(hit.name)))
+        where = entry.admin_code or ""
+        city = cities.get((where, place_key(hit.name)))
+        if city is None and entry.feature == "admin2":
+            # "Gaia", the district, and "Vila Nova de Gaia", its seat, written in full
+            city = cities.get((where, place_key(entry.name)))
         if city is not None:
             entry = city
     return (entry.feature, entry.geonameid, entry.name)
