@@ -10,9 +10,9 @@ quality, review the diff (a floor should only go down with a stated reason), com
 
 from __future__ import annotations
 
+import argparse
 import json
 import math
-import sys
 from pathlib import Path
 
 from laborlens.config import Settings
@@ -56,4 +56,6 @@ def main(names: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("gold", nargs="*", help="gold files under tests/data/dev (default: all)")
+    main(parser.parse_args().gold)

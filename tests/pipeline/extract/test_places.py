@@ -385,3 +385,10 @@ def test_district_of_the_province_beats_a_foreign_city(gaz: Gazetteer) -> None:
     text = "İstanbul'da tersane işçileri eylem yaptı. Tuzla'daki tersanede iş bırakıldı."
     by_name = {m.name: m for m in places(gaz, "tr", text)}
     assert by_name["Tuzla"].country == "TR"
+
+
+def test_town_named_again_in_an_article_about_its_country(gaz: Gazetteer) -> None:
+    once = "أوقفت الشرطة في الأردن ثلاثة عمال في العقبة."
+    assert places(gaz, "ar", once) == ()
+    again = once + " وقال العمال في العقبة إنهم سيواصلون الإضراب."
+    assert {m.name_en for m in places(gaz, "ar", again)} == {"Aqaba"}

@@ -77,6 +77,7 @@ _ACRONYM_CITY = 300_000
 _UNCASED_NAMED = 100_000
 _UNCASED_DOMESTIC = 200_000
 _UNCASED_LOCAL = 15_000
+_UNCASED_REPEATED = 50_000
 _HAN_CITY = 1_000_000
 # German capitalises every noun: some 35-40% of the words inside its sentences, against
 # 5-20% for languages that capitalise only names.
@@ -85,6 +86,7 @@ _CASE_SAMPLE = 40
 _HAN_LOCAL = 100_000
 _HAN_TOWN = 20_000
 _NATIVE_ALIAS = 5
+_REPEATED = 2
 _NATIVE_CITY = 150_000
 _ADDRESS_GAP = 40  # characters between a place and the one holding it in an address
 _HAN_TOWN_ELSEWHERE = 100_000  # a name right after a city, known only far away: inside it
@@ -1517,10 +1519,13 @@ def _keep(doc: ArticleText, scan: Scan, hit: Hit, entry: GazetteerEntry, ctx: _C
                     if e.country == entry.country and e.feature == "admin1"
                 ]
             )
+        # Named again and again in an article about its country (العقبة three times in a
+        # Jordanian story), a town need not be big.
+        repeated = sum(1 for h in scan.hits if h.key == hit.key) >= _REPEATED
         if named:
-            return population >= _UNCASED_NAMED
+            return population >= (_UNCASED_REPEATED if repeated else _UNCASED_NAMED)
         if local:
-            return population >= _UNCASED_DOMESTIC
+            return population >= (_UNCASED_NAMED if repeated else _UNCASED_DOMESTIC)
         return letters >= 4 and population >= _HUGE_CITY
     if hit.glued_before and not cued:
         return False
