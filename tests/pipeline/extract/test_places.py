@@ -392,3 +392,15 @@ def test_town_named_again_in_an_article_about_its_country(gaz: Gazetteer) -> Non
     assert places(gaz, "ar", once) == ()
     again = once + " وقال العمال في العقبة إنهم سيواصلون الإضراب."
     assert {m.name_en for m in places(gaz, "ar", again)} == {"Aqaba"}
+
+
+def test_small_town_listed_among_kept_places(gaz: Gazetteer) -> None:
+    text = "کارگران امروز در تهران، اهواز، شوش و کرمانشاه تجمع کردند."
+    got = {m.name_en for m in places(gaz, "fa", text)}
+    assert {"Tehran", "Ahvaz", "Kermanshah"} <= got
+    assert any("Sh" in name for name in got)  # Shush, 77,000 people
+
+
+def test_bare_province_of_the_languages_country(gaz: Gazetteer) -> None:
+    (gilan,) = places(gaz, "fa", "کارگران صنایع چوب گیلان با مدیران دیدار کردند.")
+    assert gilan.feature == "admin1" and gilan.country == "IR"

@@ -78,6 +78,8 @@ _UNCASED_NAMED = 100_000
 _UNCASED_DOMESTIC = 200_000
 _UNCASED_LOCAL = 15_000
 _UNCASED_REPEATED = 50_000
+_UNCASED_PROVINCE_LETTERS = 5
+_LIST_CHARS = 6
 _HAN_CITY = 1_000_000
 # German capitalises every noun: some 35-40% of the words inside its sentences, against
 # 5-20% for languages that capitalise only names.
@@ -1300,6 +1302,7 @@ class _Context:
         res = doc.resources
         self.default = res.default_country if res is not None else None
         self.home = _home_countries(doc.lang)
+        self.text = doc.text
         self.country_keys: dict[str, set[str]] = {}
         self.region_keys: dict[tuple[str, str], set[str]] = {}
         self.named_regions: dict[tuple[str, str], set[str]] = {}
@@ -1508,7 +1511,16 @@ def _keep(doc: ArticleText, scan: Scan, hit: Hit, entry: GazetteerEntry, ctx: _C
             return entry.feature == "city" and population >= _UNCASED_NAMED
         named = ctx.country(entry.country, hit.key) >= _NAMED_BOOST
         if entry.feature != "city" and not named:
-            return False
+            # A province of the language's own country (هرمزگان, گیلان) is seldom a common
+            # word; the few that are (مرکزی "central") are the language file's stop words.
+            return (
+                entry.feature == "admin1"
+                and entry.country == ctx.default
+                and letters >= _UNCASED_PROVINCE_LETTERS
+                and population >= _UNCASED_DOMESTIC
+            )
+        if _listed(scan, hit, entry, ctx):
+            return population >= _UNCASED_LOCAL  # "تهران، اهواز، شوش و کرمانشاه"
         if named:
             # A province and its capital share the name (القصرين): the province's size counts.
             population = max(
@@ -1526,7 +1538,7 @@ def _keep(doc: ArticleText, scan: Scan, hit: Hit, entry: GazetteerEntry, ctx: _C
             return population >= (_UNCASED_REPEATED if repeated else _UNCASED_NAMED)
         if local:
             return population >= (_UNCASED_NAMED if repeated else _UNCASED_DOMESTIC)
-        return letters >= 4 and population >= _HUGE_CITY
+        return letters >= 4 and population >= (_ALIAS_CITY if repeated else _HUGE_CITY)
     if hit.glued_before and not cued:
         return False
     if hit.abbreviated:
@@ -1565,6 +1577,27 @@ def _keep(doc: ArticleText, scan: Scan, hit: Hit, entry: GazetteerEntry, ctx: _C
     # is not spoken, is more often a word of a name ("Palmas del Río S.A.S.") than the place
     # of the news.
     return local or population >= _LOCAL_CITY or hit.tokens > 1 or entry.country in ctx.home
+
+
+_LIST_GAP = re.compile(r"^\s*(?:[,،、;]|\w{1,3})?\s*$")
+
+
+def _listed(scan: Scan, hit: Hit, entry: GazetteerEntry, ctx: _Context) -> bool:
+    """Is the hit one item of a list of places the article keeps ("A, B and C"), written
+    next to one of them, of the same country, with only a comma or a short conjunction
+    between?"""
+    k = scan.hits.index(hit) if hit in scan.hits else -1
+    if k < 0:
+        return False
+    for j in (k - 1, k + 1):
+        if 0 <= j < len(scan.hits):
+            other = scan.hits[j]
+            if other.key == hit.key or other.key not in ctx.country_keys.get(entry.country, ()):
+                continue
+            lo, hi = (other, hit) if j < k else (hit, other)
+            if hi.start - lo.end <= _LIST_CHARS and _LIST_GAP.match(ctx.text[lo.end : hi.start]):
+                return True
+    return False
 
 
 def _confidence(hit: Hit, entry: GazetteerEntry, ctx: _Context) -> float:
