@@ -277,42 +277,53 @@ PARQUET_SCHEMA = pa.schema(
 )
 
 
-def parquet_rows(article: Article, clusters: Clusters | None = None) -> Iterator[dict[str, Any]]:
-    """Rows of ``PARQUET_SCHEMA``: lists and nested records stay typed, not flattened to
-    strings; an article without events still gets one row (its event cells null)."""
-    labour = is_labour(article)
-    base: dict[str, Any] = {
+def parquet_article_columns(article: Article) -> dict[str, Any]:
+    """The article's cells of a ``PARQUET_SCHEMA`` row (shared with the Parquet lake)."""
+    return {
         "article_id": article.id,
         "file": article.source,
         "locator": article.locator or None,
         "url": article.url,
         "lang": article.lang,
-        "labour": labour,
+        "labour": is_labour(article),
         "published": article.published,
         "title": article.title,
         "pipeline_version": article.pipeline_version,
     }
-    events = article.events if labour else ()
+
+
+def parquet_event_columns(event: Event) -> dict[str, Any]:
+    """The event's cells of a ``PARQUET_SCHEMA`` row (shared with the Parquet lake)."""
+    record = event_to_record(event)
+    return {
+        "type": event.type,
+        "also": record["also"],
+        "date": event.date,
+        "date_precision": record["date_precision"],
+        "countries": record["countries"],
+        "places": record["places"],
+        "organizations": record["organizations"],
+        "people": record["people"],
+        "issues": record["issues"],
+        "outcomes": record["outcomes"],
+        "summary_en": event.summary_en,
+        "evidence": [{"start": s, "end": e, "field": f} for s, e, f in record["evidence"]],
+    }
+
+
+def parquet_rows(article: Article, clusters: Clusters | None = None) -> Iterator[dict[str, Any]]:
+    """Rows of ``PARQUET_SCHEMA``: lists and nested records stay typed, not flattened to
+    strings; an article without events still gets one row (its event cells null)."""
+    base = parquet_article_columns(article)
+    events = article.events if base["labour"] else ()
     if not events:
         yield {**base, "event_index": None}
         return
     for index, event in enumerate(events):
-        record = event_to_record(event)
         yield {
             **base,
             "event_index": index,
-            "type": event.type,
-            "also": record["also"],
-            "date": event.date,
-            "date_precision": record["date_precision"],
-            "countries": record["countries"],
-            "places": record["places"],
-            "organizations": record["organizations"],
-            "people": record["people"],
-            "issues": record["issues"],
-            "outcomes": record["outcomes"],
-            "summary_en": event.summary_en,
-            "evidence": [{"start": s, "end": e, "field": f} for s, e, f in record["evidence"]],
+            **parquet_event_columns(event),
             **(
                 {"cluster_id": cluster_id(clusters, article.id, index)}
                 if clusters is not None

@@ -38,7 +38,7 @@ import pyarrow.parquet as pq
 
 from laborlens.config import Settings
 from laborlens.errors import ConfigError
-from laborlens.export import PARQUET_SCHEMA, event_to_record, is_labour
+from laborlens.export import PARQUET_SCHEMA, parquet_article_columns, parquet_event_columns
 from laborlens.records import (
     Article,
     CountryMention,
@@ -275,37 +275,17 @@ def article_rows(article: Article, position: int) -> list[dict[str, Any]]:
     an article judged non-labour keeps its row (the pipeline codes none, but a copy must not
     lose them)."""
     base: dict[str, Any] = {
-        "article_id": article.id,
-        "file": article.source,
-        "locator": article.locator or None,
-        "url": article.url,
-        "lang": article.lang,
-        "labour": is_labour(article),
-        "published": article.published,
-        "title": article.title,
-        "pipeline_version": article.pipeline_version,
+        **parquet_article_columns(article),
         "settings_hash": article.settings_hash,
         "position": position,
     }
     rows: list[dict[str, Any]] = []
     for index, event in enumerate(article.events):
-        record = event_to_record(event)
         rows.append(
             {
                 **base,
                 "event_index": index,
-                "type": event.type,
-                "also": record["also"],
-                "date": event.date,
-                "date_precision": event.date_precision,
-                "countries": record["countries"],
-                "places": record["places"],
-                "organizations": record["organizations"],
-                "people": record["people"],
-                "issues": record["issues"],
-                "outcomes": record["outcomes"],
-                "summary_en": event.summary_en,
-                "evidence": _spans(event.evidence),
+                **parquet_event_columns(event),
                 "type_confidence": event.type_confidence,
                 "type_spans": _spans(event.type_spans),
                 "date_confidence": event.date_confidence,
