@@ -133,3 +133,34 @@ def test_surname_alone_merges_with_full_name() -> None:
     text = "Sendika Genel Başkanı Mehmet Yıldırım açıklama yaptı. Yıldırım'a göre grev sürecek."
     people = extract_people(ArticleText(text, "tr", res))
     assert [p.name for p in people] == ["Mehmet Yıldırım"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "name", "role"),
+    [
+        (
+            "id",
+            "Kapolres Sleman AKBP Yuswanto mengatakan para buruh sudah dipulangkan.",
+            "Yuswanto",
+            "police chief",
+        ),
+        (
+            "tr",
+            "Fabrikadaki patlamada kaynakçı Mustafa Kaya (41) ile yardımcısı Burak Şahin (19) "
+            "yaralandı.",
+            "Burak Şahin",
+            "worker",
+        ),
+    ],
+)
+def test_title_shortly_before_an_introduced_name_is_its_role(
+    lang: str, text: str, name: str, role: str
+) -> None:
+    people = _people(lang, text)
+    assert name in people, list(people)
+    assert people[name][0] == role
+
+
+def test_title_in_an_earlier_sentence_is_not_the_role() -> None:
+    text = "The union's chair opened the meeting. Later Mr Peter Hollis spoke about pay."
+    assert _people("en", text).get("Peter Hollis", (None,))[0] is None

@@ -45,6 +45,10 @@ WEAK_ROLES = frozenset(
 )
 
 
+# How far before a name its title may stand ('Chair of the X federation, Mr Name').
+TITLE_BEFORE_GAP = 60
+
+
 @dataclass
 class _Person:
     words: list[str]
@@ -396,6 +400,7 @@ def extract_people(
         ):
             person = _Person([t.text for t in run], run[0].start, run[-1].end, None, None, 0.6)
             _apposition_role(finder, person)
+            _title_before(finder, person)
             if person.role is None and finder.worker_near(run[0].start):
                 person.role = "worker"
             found.append(person)
@@ -404,6 +409,7 @@ def extract_people(
             continue
         person = _Person([t.text for t in run], run[0].start, run[-1].end, None, None, 0.5)
         _apposition_role(finder, person)
+        _title_before(finder, person)
         if person.role is None and finder.worker_near(run[0].start):
             person.role = "worker"
         found.append(person)
@@ -585,6 +591,28 @@ def _apposition_role(finder: _Finder, person: _Person) -> None:
                 person.organisation = org[1].name
             person.confidence = 0.75
             return
+
+
+def _title_before(finder: _Finder, person: _Person) -> None:
+    """'Title of Org, Mr Name': the nearest title shortly before the name, in its sentence."""
+    if person.role is not None:
+        return
+    sentence = finder.doc.sentence_index(person.start)
+    before = [
+        role
+        for role in finder.roles
+        if role.end <= person.start
+        and person.start - role.end <= TITLE_BEFORE_GAP
+        and finder.doc.sentence_index(role.start) == sentence
+    ]
+    if not before:
+        return
+    role = before[-1]
+    person.role = role.label
+    person.spans.append((role.start, role.end))
+    org = finder.org_after(role.end + 1)
+    if org is not None and org[0] <= person.start:
+        person.organisation = org[1].name
 
 
 def _finish(
