@@ -399,8 +399,7 @@ def extract_people(
             and not any(p.start <= run[0].start < p.end for p in found)
         ):
             person = _Person([t.text for t in run], run[0].start, run[-1].end, None, None, 0.6)
-            _apposition_role(finder, person)
-            _title_before(finder, person)
+            _role_beside(finder, person)
             if person.role is None and finder.worker_near(run[0].start):
                 person.role = "worker"
             found.append(person)
@@ -408,8 +407,7 @@ def extract_people(
         if any(p.start <= run[-1].start and run[0].start < p.end for p in found):
             continue
         person = _Person([t.text for t in run], run[0].start, run[-1].end, None, None, 0.5)
-        _apposition_role(finder, person)
-        _title_before(finder, person)
+        _role_beside(finder, person)
         if person.role is None and finder.worker_near(run[0].start):
             person.role = "worker"
         found.append(person)
@@ -576,6 +574,24 @@ def _with_further_on(
         yield finder.name_further_on(after_from, limit), True, "after"
 
 
+def _role_beside(finder: _Finder, person: _Person) -> None:
+    """The role of a person found by an honorific or as a bare name: a title right after the
+    name, else one shortly before it in its sentence."""
+    _apposition_role(finder, person)
+    if person.role is None:
+        _title_before(finder, person)
+
+
+def _take_role(finder: _Finder, person: _Person, role: LexiconHit, org_until: int | None) -> None:
+    """Give ``person`` the title ``role`` and the organisation named right after it (when
+    that organisation starts before ``org_until``)."""
+    person.role = role.label
+    person.spans.append((role.start, role.end))
+    org = finder.org_after(role.end + 1)
+    if org is not None and (org_until is None or org[0] <= org_until):
+        person.organisation = org[1].name
+
+
 def _apposition_role(finder: _Finder, person: _Person) -> None:
     """'Name, title of Org' or 'Name - title' right after an honorific-introduced name; a
     title before the name is not its apposition."""
@@ -584,19 +600,13 @@ def _apposition_role(finder: _Finder, person: _Person) -> None:
             continue
         gap = finder.doc.text[person.end : role.start]
         if len(gap) <= 3 and gap.strip(" ,،-–—") == "":
-            person.role = role.label
-            person.spans.append((role.start, role.end))
-            org = finder.org_after(role.end + 1)
-            if org is not None:
-                person.organisation = org[1].name
+            _take_role(finder, person, role, None)
             person.confidence = 0.75
             return
 
 
 def _title_before(finder: _Finder, person: _Person) -> None:
     """'Title of Org, Mr Name': the nearest title shortly before the name, in its sentence."""
-    if person.role is not None:
-        return
     sentence = finder.doc.sentence_index(person.start)
     before = [
         role
@@ -605,14 +615,8 @@ def _title_before(finder: _Finder, person: _Person) -> None:
         and person.start - role.end <= TITLE_BEFORE_GAP
         and finder.doc.sentence_index(role.start) == sentence
     ]
-    if not before:
-        return
-    role = before[-1]
-    person.role = role.label
-    person.spans.append((role.start, role.end))
-    org = finder.org_after(role.end + 1)
-    if org is not None and org[0] <= person.start:
-        person.organisation = org[1].name
+    if before:
+        _take_role(finder, person, before[-1], person.start)
 
 
 def _finish(
